@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/** Fivetran's dummy ids, used by the creation probe and the webhook test endpoint. */
+export const DUMMY_CONNECTION_ID = '_connector_1';
+export const DUMMY_GROUP_ID = '_destination_1';
+
+const optionalText = z.string().optional();
+
+/**
+ * The webhook envelope as Fivetran sends it, tolerant by design: only `event` is required, the old
+ * `connector_*` and new `connection_*` spellings are both read, unknown keys (top level and in `data`) are
+ * kept. Unknown event names are valid events.
+ */
+export const webhookPayloadSchema = z.looseObject({
+  event: z.string().min(1),
+  created: optionalText,
+  connector_type: optionalText,
+  connector_id: optionalText,
+  connection_id: optionalText,
+  connector_name: optionalText,
+  connection_name: optionalText,
+  sync_id: optionalText,
+  destination_group_id: optionalText,
+  group_id: optionalText,
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
+
+/** A webhook event normalised to the product's vocabulary. `payload` is the parsed body, unknown keys kept. */
+export interface FivetranEvent {
+  readonly event: string;
+  /** ISO-8601 as sent; `createdAtMs` is the same instant as a number, or null when absent or unreadable. */
+  readonly created: string | null;
+  readonly createdAtMs: number | null;
+  readonly connectionId: string | null;
+  readonly connectionName: string | null;
+  readonly service: string | null;
+  readonly groupId: string | null;
+  readonly syncId: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly payload: WebhookPayload;
+}
+
+export type ParseOutcome =
+  | { readonly ok: true; readonly event: FivetranEvent }
+  | { readonly ok: false; readonly reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses an instant; Fivetran's timestamps are ISO-8601 UTC, but any parseable instant is accepted. */
+export function toInstantMs(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Reads raw bytes as a Fivetran event, or says why it is not one we can read (the body is then quarantined). */
+export function parseEvent(body: Uint8Array): ParseOutcome {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, reason: 'body is not valid UTF-8' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'body is not valid JSON' };
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { ok: false, reason: 'body is not a JSON object' };
+  }
+  const result = webhookPayloadSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'body';
+    return { ok: false, reason: `${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, event: normaliseEvent(result.data) };
+}
+
+export function normaliseEvent(payload: WebhookPayload): FivetranEvent {
+  return {
+    event: payload.event,
+    created: payload.created ?? null,
+    createdAtMs: toInstantMs(payload.created),
+    connectionId: payload.connection_id ?? payload.connector_id ?? null,
+    connectionName: payload.connection_name ?? payload.connector_name ?? null,
+    service: payload.connector_type ?? null,
+    groupId: payload.destination_group_id ?? payload.group_id ?? null,
+    syncId: payload.sync_id ?? null,
+    data: payload.data ?? {},
+    payload,
+  };
+}
+
+/** Events about Fivetran's dummy connection are kept but never create or change a connection. */
+export function isDummyEvent(event: FivetranEvent): boolean {
+  return event.connectionId === DUMMY_CONNECTION_ID || event.groupId === DUMMY_GROUP_ID;
+}
+
+/**
+ * The unsigned creation probe, recognised only in its exact documented shape: `test_event` for the dummy
+ * connector, no `data`, no `sync_id`, no keys beyond the documented five.
+ */
+const PROBE_KEYS = new Set(['event', 'created', 'connector_type', 'connector_id', 'group_id']);
+export function isCreationProbe(body: Uint8Array): boolean {
+  const outcome = parseEvent(body);
+  if (!outcome.ok) return false;
+  const { payload } = outcome.event;
+  if (payload.event !== 'test_event' || payload.connector_id !== DUMMY_CONNECTION_ID) return false;
+  return Object.keys(payload).every((key) => PROBE_KEYS.has(key));
+}
