@@ -1,0 +1,29 @@
+import type { Env } from '#commons/config';
+
+/** Everything a command touches outside itself, so tests run commands in-process. */
+export interface CliIo {
+  /** Environment with `.env` already merged in (see `loadEnv`). */
+  readonly env: Env;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Waits between Fivetran retries; tests pass a no-wait one. Real timers by default. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A sub-command: `fivetran-metadata <name> [args]`. Returns the process exit code. */
+export interface Command {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  readonly usage: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes shared by every command (documented in the architecture's CLI section). */
+export const EXIT = {
+  ok: 0,
+  usage: 1,
+  credentialRejected: 2,
+  permissionMissing: 3,
+  unreachable: 4,
+} as const;
