@@ -7,7 +7,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * Single-table design (all keys are strings):
  * - `pk`/`sk`: the item's home (see `keys.ts` for every item kind).
  * - `gsi1`: listings by kind, in a stable order (all connections, all events newest first, sweeps, groups).
- * - `gsi2`: narrower listings (connections by health, a connection's sync runs by time).
+ * - `gsi2`: narrower listings (connections by health, a connection's sync runs and events by time).
+ * - `gsi3`: connections by group, so a group's connections are read without touching the others.
  * TTL (`expires_at`, epoch seconds) is enabled by the stack; dynalite rejects UpdateTimeToLive, so local
  * mode skips it and reads check expiry themselves.
  */
@@ -24,6 +25,7 @@ export interface GlobalIndexDefinition {
 export const GLOBAL_INDEXES: readonly GlobalIndexDefinition[] = [
   { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
 ];
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

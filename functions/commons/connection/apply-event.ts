@@ -1,0 +1,154 @@
+import { computeHealth } from '../health.ts';
+import { usableId } from '../store/keys.ts';
+import { canonicalJson } from '../webhook/canonical-json.ts';
+import { type FivetranEvent, isDummyEvent, toInstantMs } from '../webhook/parse-event.ts';
+import {
+  type Connection,
+  type FactsAsOf,
+  SYNCING,
+  type SyncRecord,
+  unknownConnection,
+} from './connection.ts';
+import { factWins } from './newest-fact.ts';
+import { mergeCompletedSync, mergeSyncRecord } from './sync-record.ts';
+import type { SyncRun } from './sync-run.ts';
+
+/** The connection an event is about, or null: account-level events and Fivetran's dummy ids touch none. */
+export function eventConnectionId(event: FivetranEvent): string | null {
+  if (isDummyEvent(event)) return null;
+  return usableId(event.connectionId);
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** The sync fact a `sync_start`/`sync_end` states on its own, or null for other events. */
+export function syncRecordFromEvent(event: FivetranEvent): SyncRecord | null {
+  if (event.event === 'sync_start') {
+    return {
+      sync_id: event.syncId,
+      status: SYNCING,
+      started_at: event.created,
+      ended_at: null,
+      reason: null,
+      source: 'webhook',
+    };
+  }
+  if (event.event === 'sync_end') {
+    return {
+      sync_id: event.syncId,
+      // Any status string is kept as sent; a sync_end without one is not a success.
+      status: text(event.data.status) ?? 'UNKNOWN',
+      started_at: null,
+      ended_at: event.created,
+      reason: text(event.data.reason),
+      source: 'webhook',
+    };
+  }
+  return null;
+}
+
+/** A sync run as a sync fact: the run already combines its start and its newest end. */
+export function syncRecordFromRun(run: SyncRun): SyncRecord {
+  return {
+    sync_id: run.sync_id,
+    status: run.status,
+    started_at: run.started_at,
+    ended_at: run.ended_at,
+    reason: run.reason,
+    source: 'webhook',
+  };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function applyIdentity(next: Mutable<Connection>, asOf: Mutable<FactsAsOf>, event: FivetranEvent): void {
+  const facts = { group_id: event.groupId, service: event.service, schema: event.connectionName };
+  const at = event.createdAtMs;
+  const newer = factWins(at, asOf.identity, false);
+  let stated = false;
+  for (const field of ['group_id', 'service', 'schema'] as const) {
+    const value = text(facts[field]);
+    if (value === null) continue;
+    stated = true;
+    if (next[field] === null || newer) next[field] = value;
+  }
+  if (stated && at !== null && newer) asOf.identity = at;
+}
+
+/** Everything but `updated_at`: equal means the write would change nothing. */
+export function sameConnection(a: Connection, b: Connection): boolean {
+  return canonicalJson({ ...a, updated_at: null }) === canonicalJson({ ...b, updated_at: null });
+}
+
+export interface AppliedEvent {
+  readonly connection: Connection;
+  readonly changed: boolean;
+}
+
+/**
+ * Merges one webhook event into its connection (creating it from the event's own fields when unknown).
+ * Pure and idempotent: applying an event twice, or a set of events in any order, gives the same connection.
+ * `syncRun` is the event's sync run after the event was applied to it, when the event has one: the run
+ * knows the sync's start and newest end whatever order they came in, so the connection learns both.
+ */
+export function applyEvent(
+  current: Connection | null,
+  event: FivetranEvent,
+  context: { readonly nowIso: string; readonly syncRun?: SyncRun | null },
+): AppliedEvent | null {
+  const id = eventConnectionId(event);
+  if (id === null || (current !== null && current.id !== id)) return null;
+  const before = current ?? unknownConnection(id, context.nowIso);
+  const next: Mutable<Connection> = { ...before };
+  const asOf: Mutable<FactsAsOf> = { ...before.facts_as_of };
+  const at = event.createdAtMs;
+
+  applyIdentity(next, asOf, event);
+
+  switch (event.event) {
+    case 'pause_connector':
+    case 'resume_connector': {
+      const pausing = event.event === 'pause_connector';
+      // On an exact tie a pause beats a resume: the safer verdict, and order-independent.
+      if (factWins(at, asOf.paused, pausing)) {
+        next.paused = pausing;
+        asOf.paused = at;
+      }
+      break;
+    }
+    case 'delete_connector':
+      if (factWins(at, asOf.deleted, true)) {
+        next.deleted_at = event.created ?? context.nowIso;
+        asOf.deleted = at;
+      }
+      break;
+    case 'create_connector':
+      // Creation time: the earliest stated, so repeated or reordered creations agree.
+      if (event.created !== null && at !== null) {
+        const known = toInstantMs(next.created_at);
+        if (known === null || at < known) next.created_at = event.created;
+      }
+      // A creation newer than a deletion brings the connection back.
+      if (factWins(at, asOf.deleted, false)) {
+        next.deleted_at = null;
+        asOf.deleted = at;
+      }
+      break;
+    default: {
+      const fromEvent = syncRecordFromEvent(event);
+      const record = fromEvent && context.syncRun ? syncRecordFromRun(context.syncRun) : fromEvent;
+      if (record !== null) {
+        next.last_sync = mergeSyncRecord(next.last_sync, record);
+        next.last_completed_sync = mergeCompletedSync(next.last_completed_sync, record);
+      }
+    }
+  }
+
+  next.facts_as_of = asOf;
+  next.health = computeHealth(next);
+  const changed = current === null || !sameConnection(before, next);
+  if (changed) next.updated_at = context.nowIso;
+  return { connection: next, changed };
+}

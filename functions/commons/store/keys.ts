@@ -1,0 +1,74 @@
+/**
+ * Key design: one table, every item kind below. All key attributes are strings; `#` separates parts.
+ * Index keys are written only on items that belong in that listing (sparse indexes), so a listing reads
+ * exactly its own kind: listing 10,000 connections by health or group never reads an event.
+ *
+ * | item            | pk                    | sk                | gsi1 (pk / sk)                  | gsi2 (pk / sk)                              | gsi3 (pk / sk)               |
+ * |-----------------|-----------------------|-------------------|---------------------------------|---------------------------------------------|------------------------------|
+ * | connection      | `CONN#<id>`           | `CONNECTION`      | `CONNECTIONS` / `<id>`          | `CONNECTIONS#HEALTH#<health>` / `<id>`      | `CONNECTIONS#GROUP#<group>` / `<id>` |
+ * | sync run        | `CONN#<id>`           | `SYNC#<sync_id>`  | —                               | `SYNCS#<connection id>` / `<instant>#<sync_id>` | —                        |
+ * | raw event       | `EVENT#<event id>`    | `EVENT`           | `EVENTS` / `<instant>#<event id>` | `EVENTS#CONN#<connection id>` / `<instant>#<event id>` | —              |
+ * | quarantined     | `QUARANTINE#<id>`     | `QUARANTINE`      | `QUARANTINED` / `<received>#<id>` | —                                         | —                            |
+ * | account stats   | `ACCOUNT`             | `STATS`           | —                               | —                                           | —                            |
+ * | sweep record    | `SWEEP#<id>`          | `SWEEP`           | `SWEEPS` / `<started_at>#<id>`  | —                                           | —                            |
+ * | sweep lease     | `LEASE`               | `SWEEP`           | —                               | —                                           | —                            |
+ * | group           | `GROUP#<id>`          | `GROUP`           | `GROUPS` / `<id>`               | —                                           | —                            |
+ *
+ * - `<instant>` is an ISO-8601 UTC string from `Date#toISOString` (fixed width), so string order is time
+ *   order: events sort by Fivetran's `created` (the receive time when absent), sync runs by start (or end).
+ *   Listings read these indexes backwards for "newest first".
+ * - Event id = SHA-256 of the canonical JSON (see `event-identity.ts`); the event's PutItem is conditional on
+ *   `attribute_not_exists(pk)`, which is what makes storage exactly-once.
+ * - A connection's sync runs share its partition (`CONN#<id>`), so one connection's history stays together.
+ * - Raw events, quarantined bodies and sync runs carry the TTL attribute `expires_at` (epoch seconds,
+ *   now + EVENT_RETENTION_DAYS). TTL is only garbage collection: every read filters expired items itself.
+ * - Single-partition listings (`CONNECTIONS`, `EVENTS`) are fine at Fivetran's event rates (a partition takes
+ *   ~1,000 writes/s); connections by health/group are spread over their own partitions.
+ * - Every item carries `schema_version` (see `SCHEMA_VERSION`); a change of shape ships with its migration.
+ */
+
+/** Version of every item shape written by this code. */
+export const SCHEMA_VERSION = 1;
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+export const connectionKey = (id: string): ItemKey => ({ pk: `CONN#${id}`, sk: 'CONNECTION' });
+export const syncRunKey = (connectionId: string, syncId: string): ItemKey => ({
+  pk: `CONN#${connectionId}`,
+  sk: `SYNC#${syncId}`,
+});
+export const eventKey = (id: string): ItemKey => ({ pk: `EVENT#${id}`, sk: 'EVENT' });
+export const quarantineKey = (id: string): ItemKey => ({ pk: `QUARANTINE#${id}`, sk: 'QUARANTINE' });
+export const STATS_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'STATS' };
+export const sweepKey = (id: string): ItemKey => ({ pk: `SWEEP#${id}`, sk: 'SWEEP' });
+export const SWEEP_LEASE_KEY: ItemKey = { pk: 'LEASE', sk: 'SWEEP' };
+export const groupKey = (id: string): ItemKey => ({ pk: `GROUP#${id}`, sk: 'GROUP' });
+
+/** Index partition values (the `gsiNpk` attributes). */
+export const ALL_CONNECTIONS = 'CONNECTIONS';
+export const connectionsByHealth = (health: string): string => `CONNECTIONS#HEALTH#${health}`;
+export const connectionsByGroup = (groupId: string): string => `CONNECTIONS#GROUP#${groupId}`;
+export const syncRunsOf = (connectionId: string): string => `SYNCS#${connectionId}`;
+export const ALL_EVENTS = 'EVENTS';
+export const eventsOf = (connectionId: string): string => `EVENTS#CONN#${connectionId}`;
+export const ALL_QUARANTINED = 'QUARANTINED';
+export const ALL_SWEEPS = 'SWEEPS';
+export const ALL_GROUPS = 'GROUPS';
+
+/** Sortable form of an instant: fixed-width ISO-8601 UTC. */
+export function instantKey(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Ids arrive in signed but otherwise unchecked bodies. DynamoDB keys must be non-empty and small, so an id
+ * that cannot be a key is not used as one (the raw event is still kept).
+ */
+export const MAX_ID_LENGTH = 512;
+export function usableId(id: string | null | undefined): string | null {
+  if (!id || id.length > MAX_ID_LENGTH) return null;
+  return id;
+}

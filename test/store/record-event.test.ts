@@ -1,0 +1,390 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unknownConnection } from '#commons/connection/connection';
+import {
+  creationProbe,
+  dbtRunFailed,
+  syncEndFailureWithTask,
+  syncEndSuccessful,
+  webhookTestSyncEnd,
+} from '../fixtures/webhook-payloads.ts';
+import { delivery, events, record, type StoreFixture, startStoreFixture } from './store-fixture.ts';
+
+describe('Store: recordEvent', () => {
+  let fx: StoreFixture;
+  beforeEach(async () => {
+    fx = await startStoreFixture();
+  });
+  afterEach(async () => {
+    await fx.close();
+  });
+
+  it('creates an unknown connection from the event’s own fields', async () => {
+    // Prepare
+    const d = delivery(syncEndSuccessful);
+
+    // Act
+    const result = await record(fx.store, d);
+
+    // Assess
+    expect(result.duplicate).toBe(false);
+    const connection = await fx.store.getConnection('assimilate_seem');
+    expect(connection).toMatchObject({
+      id: 'assimilate_seem',
+      group_id: 'inappropriate_implode',
+      service: 'google_cloud_postgresql',
+      schema: 'ftar_pg',
+      paused: false,
+      deleted_at: null,
+      health: 'healthy',
+      schema_version: 1,
+      last_sync: {
+        sync_id: 'b4703f73-6315-4e22-8d7a-3bfb18b2fed2',
+        status: 'SUCCESSFUL',
+        started_at: null,
+        ended_at: '2026-05-22T00:06:08.638Z',
+        reason: null,
+        source: 'webhook',
+      },
+    });
+    expect(connection?.last_completed_sync).toEqual(connection?.last_sync);
+    expect(fx.changes).toEqual([
+      expect.objectContaining({ connection_id: 'assimilate_seem', previous: null }),
+    ]);
+  });
+
+  it('keeps a duplicate delivery once and reports it as a duplicate', async () => {
+    // Prepare
+    const d = delivery(syncEndFailureWithTask);
+    // The same event re-serialised with other key order and whitespace is the same event.
+    const parsed = JSON.parse(syncEndFailureWithTask) as Record<string, unknown>;
+    const reversed = Object.fromEntries(Object.entries(parsed).reverse());
+    const reordered = delivery(JSON.stringify(reversed, null, 2));
+
+    // Act
+    const first = await record(fx.store, d);
+    const second = await record(fx.store, d);
+    const third = await record(fx.store, reordered);
+
+    // Assess
+    expect([first.duplicate, second.duplicate, third.duplicate]).toEqual([false, true, true]);
+    const page = await fx.store.listConnectionEvents('empty_bount', { limit: 10, cursor: null });
+    expect(page.items).toHaveLength(1);
+    const runs = await fx.store.listSyncRuns('empty_bount');
+    expect(runs).toEqual([
+      expect.objectContaining({
+        status: 'FAILURE_WITH_TASK',
+        task_type: 'reconnect_warehouse',
+        reason: expect.stringContaining('innodb'),
+      }),
+    ]);
+    expect(fx.changes).toHaveLength(1);
+  });
+
+  it('lets the newest sync_end win when they arrive out of order', async () => {
+    // Prepare
+    const c = events('conn_ooo');
+    const newer = c.syncEnd('sync-2', '2026-06-01T10:00:00.000Z', 'SUCCESSFUL');
+    const older = c.syncEnd('sync-1', '2026-06-01T09:00:00.000Z', 'FAILURE', { reason: 'boom' });
+
+    // Act
+    await record(fx.store, newer);
+    await record(fx.store, older);
+
+    // Assess
+    const connection = await fx.store.getConnection('conn_ooo');
+    expect(connection?.last_sync).toMatchObject({ sync_id: 'sync-2', status: 'SUCCESSFUL' });
+    expect(connection?.last_completed_sync).toMatchObject({ sync_id: 'sync-2', status: 'SUCCESSFUL' });
+    expect(connection?.health).toBe('healthy');
+    const runs = await fx.store.listSyncRuns('conn_ooo');
+    expect(runs.map((run) => [run.sync_id, run.status])).toEqual([
+      ['sync-2', 'SUCCESSFUL'],
+      ['sync-1', 'FAILURE'],
+    ]);
+  });
+
+  it('compares timestamps as instants, not as strings', async () => {
+    // Prepare: as strings "…T10:30:00+02:00" > "…T09:00:00.000Z", but as instants it is 08:30Z, older.
+    const c = events('conn_tz');
+    const newer = c.syncEnd('sync-b', '2026-06-01T09:00:00.000Z', 'SUCCESSFUL');
+    const older = c.syncEnd('sync-a', '2026-06-01T10:30:00+02:00', 'FAILURE');
+
+    // Act
+    await record(fx.store, newer);
+    await record(fx.store, older);
+
+    // Assess
+    expect((await fx.store.getConnection('conn_tz'))?.last_sync?.sync_id).toBe('sync-b');
+  });
+
+  it('takes a successful sync_end over an earlier failed one of the same sync, in either order', async () => {
+    for (const order of ['failed-first', 'succeeded-first'] as const) {
+      // Prepare
+      const c = events(`conn_retry_${order}`);
+      const failed = c.syncEnd('sync-r', '2026-06-01T10:00:00.000Z', 'FAILED');
+      const succeeded = c.syncEnd('sync-r', '2026-06-01T10:05:00.000Z', 'SUCCESSFUL');
+      const sequence = order === 'failed-first' ? [failed, succeeded] : [succeeded, failed];
+
+      // Act
+      for (const d of sequence) await record(fx.store, d);
+
+      // Assess
+      const connection = await fx.store.getConnection(`conn_retry_${order}`);
+      expect(connection?.last_sync).toMatchObject({
+        status: 'SUCCESSFUL',
+        ended_at: '2026-06-01T10:05:00.000Z',
+      });
+      expect(connection?.health).toBe('healthy');
+      const runs = await fx.store.listSyncRuns(`conn_retry_${order}`);
+      expect(runs).toEqual([expect.objectContaining({ sync_id: 'sync-r', status: 'SUCCESSFUL' })]);
+    }
+  });
+
+  it('marks a newer sync_start as SYNCING without touching the last completed sync or health', async () => {
+    // Prepare
+    const c = events('conn_syncing');
+    await record(fx.store, c.syncStart('sync-1', '2026-06-01T09:00:00.000Z'));
+    await record(fx.store, c.syncEnd('sync-1', '2026-06-01T09:10:00.000Z', 'FAILURE', { reason: 'timeout' }));
+    const before = await fx.store.getConnection('conn_syncing');
+
+    // Act
+    await record(fx.store, c.syncStart('sync-2', '2026-06-01T10:00:00.000Z'));
+
+    // Assess
+    const after = await fx.store.getConnection('conn_syncing');
+    expect(before?.health).toBe('failing');
+    expect(after?.last_sync).toMatchObject({
+      sync_id: 'sync-2',
+      status: 'SYNCING',
+      started_at: '2026-06-01T10:00:00.000Z',
+      ended_at: null,
+    });
+    expect(after?.last_completed_sync).toEqual(before?.last_completed_sync);
+    expect(after?.last_completed_sync).toMatchObject({
+      sync_id: 'sync-1',
+      status: 'FAILURE',
+      started_at: '2026-06-01T09:00:00.000Z',
+      reason: 'timeout',
+    });
+    expect(after?.health).toBe('failing');
+    const runs = await fx.store.listSyncRuns('conn_syncing');
+    expect(runs[0]).toMatchObject({ sync_id: 'sync-2', status: 'SYNCING' });
+    expect(runs[1]).toMatchObject({ sync_id: 'sync-1', status: 'FAILURE', duration_s: 600 });
+  });
+
+  it('ignores a sync_start older than the completed sync, but fills in its start', async () => {
+    // Prepare
+    const c = events('conn_late_start');
+    await record(fx.store, c.syncEnd('sync-1', '2026-06-01T09:10:00.000Z', 'SUCCESSFUL'));
+
+    // Act
+    await record(fx.store, c.syncStart('sync-1', '2026-06-01T09:00:00.000Z'));
+
+    // Assess
+    const connection = await fx.store.getConnection('conn_late_start');
+    expect(connection?.last_sync).toMatchObject({
+      status: 'SUCCESSFUL',
+      started_at: '2026-06-01T09:00:00.000Z',
+    });
+    expect((await fx.store.listSyncRuns('conn_late_start'))[0]).toMatchObject({ duration_s: 600 });
+  });
+
+  it('follows lifecycle events, newest fact first, so a late older pause does not undo a newer resume', async () => {
+    // Prepare
+    const c = events('conn_life');
+    await record(fx.store, c.lifecycle('create_connector', '2026-06-01T08:00:00.000Z'));
+    await record(fx.store, c.lifecycle('pause_connector', '2026-06-01T09:00:00.000Z'));
+    const paused = await fx.store.getConnection('conn_life');
+
+    // Act
+    await record(fx.store, c.lifecycle('resume_connector', '2026-06-01T11:00:00.000Z'));
+    await record(fx.store, c.lifecycle('pause_connector', '2026-06-01T10:00:00.000Z'));
+
+    // Assess
+    const resumed = await fx.store.getConnection('conn_life');
+    expect(paused).toMatchObject({ paused: true, health: 'paused', created_at: '2026-06-01T08:00:00.000Z' });
+    expect(resumed).toMatchObject({ paused: false, health: 'healthy' });
+    expect(fx.changes.map((change) => [change.previous, change.health])).toEqual([
+      [null, 'healthy'],
+      ['healthy', 'paused'],
+      ['paused', 'healthy'],
+    ]);
+  });
+
+  it('marks a deleted connection, keeps its health, hides it from default lists, and ignores an older creation', async () => {
+    // Prepare
+    const c = events('conn_gone');
+    await record(fx.store, c.syncEnd('sync-1', '2026-06-01T09:00:00.000Z', 'FAILURE'));
+
+    // Act
+    await record(fx.store, c.lifecycle('delete_connector', '2026-06-01T10:00:00.000Z'));
+    await record(fx.store, c.lifecycle('create_connector', '2026-05-01T10:00:00.000Z'));
+
+    // Assess
+    const gone = await fx.store.getConnection('conn_gone');
+    expect(gone).toMatchObject({
+      deleted_at: '2026-06-01T10:00:00.000Z',
+      health: 'failing',
+      created_at: '2026-05-01T10:00:00.000Z',
+    });
+    const active = await fx.store.listConnections({ deleted: 'false' }, { limit: 10, cursor: null });
+    const deleted = await fx.store.listConnections({ deleted: 'true' }, { limit: 10, cursor: null });
+    expect(active.items.map((item) => item.id)).not.toContain('conn_gone');
+    expect(deleted.items.map((item) => item.id)).toEqual(['conn_gone']);
+  });
+
+  it('stores events for Fivetran’s dummy ids without creating or changing any connection', async () => {
+    // Prepare
+    const dummies = [delivery(webhookTestSyncEnd), delivery(creationProbe)];
+
+    // Act
+    for (const d of dummies) await record(fx.store, d);
+
+    // Assess
+    expect(await fx.store.getConnection('_connector_1')).toBeNull();
+    const all = await fx.store.listConnections({ deleted: 'any' }, { limit: 10, cursor: null });
+    expect(all.items).toEqual([]);
+    const stored = await fx.store.listEvents({}, { limit: 10, cursor: null });
+    expect(stored.items.map((item) => item.event).sort()).toEqual(['sync_end', 'test_event']);
+    expect(fx.changes).toEqual([]);
+  });
+
+  it('stores account-level events and lists them, filtered by event and group', async () => {
+    // Prepare
+    await record(fx.store, delivery(dbtRunFailed));
+    await record(fx.store, delivery(syncEndSuccessful));
+
+    // Act
+    const dbt = await fx.store.listEvents({ event: 'dbt_run_failed' }, { limit: 10, cursor: null });
+    const byGroup = await fx.store.listEvents({ group_id: 'deck_enjoy' }, { limit: 10, cursor: null });
+
+    // Assess
+    expect(dbt.items).toHaveLength(1);
+    expect(dbt.items[0]).toMatchObject({
+      event: 'dbt_run_failed',
+      connection_id: null,
+      group_id: 'deck_enjoy',
+    });
+    expect(JSON.parse(dbt.items[0]?.body ?? '{}').data.dbtJobName).toBe('at8_30');
+    expect(byGroup.items.map((item) => item.event)).toEqual(['dbt_run_failed']);
+  });
+
+  it('stores one event and one connection update out of 50 concurrent deliveries of the same event', async () => {
+    // Prepare
+    const d = delivery(syncEndSuccessful);
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 50 }, () => record(fx.store, d)));
+
+    // Assess
+    expect(results.filter((result) => !result.duplicate)).toHaveLength(1);
+    const stored = await fx.store.listEvents({}, { limit: 100, cursor: null });
+    expect(stored.items).toHaveLength(1);
+    expect(fx.changes).toHaveLength(1);
+    expect((await fx.store.getConnection('assimilate_seem'))?.last_sync?.status).toBe('SUCCESSFUL');
+  });
+
+  it('loses no update when different events for one connection arrive concurrently', async () => {
+    // Prepare: 20 syncs, each start and end, all delivered at once.
+    const c = events('conn_busy');
+    const deliveries = Array.from({ length: 20 }, (_, i) => {
+      const minute = String(i).padStart(2, '0');
+      return [
+        c.syncStart(`s${minute}`, `2026-06-01T10:${minute}:00.000Z`),
+        c.syncEnd(`s${minute}`, `2026-06-01T10:${minute}:30.000Z`, i === 19 ? 'FAILURE' : 'SUCCESSFUL'),
+      ];
+    }).flat();
+
+    // Act: newest first, so a lost update would leave an older fact behind.
+    await Promise.all(deliveries.reverse().map((d) => record(fx.store, d)));
+
+    // Assess
+    const connection = await fx.store.getConnection('conn_busy');
+    expect(connection?.last_sync).toMatchObject({
+      sync_id: 's19',
+      status: 'FAILURE',
+      started_at: '2026-06-01T10:19:00.000Z',
+    });
+    expect(connection?.health).toBe('failing');
+    const runs = await fx.store.listSyncRuns('conn_busy');
+    expect(runs).toHaveLength(20);
+    expect(
+      runs.every((run) => run.started_at !== null && run.ended_at !== null && run.duration_s === 30),
+    ).toBe(true);
+  });
+
+  it('updates last_webhook_at and never moves it backwards', async () => {
+    // Prepare
+    const c = events('conn_stats');
+    fx.clock.set('2026-06-01T12:00:00.000Z');
+    await record(fx.store, c.syncStart('s1', '2026-06-01T11:59:00.000Z'));
+    fx.clock.set('2026-06-01T12:00:05.000Z');
+    await record(fx.store, c.syncStart('s2', '2026-06-01T11:59:10.000Z'));
+    const forward = (await fx.store.getStats()).last_webhook_at;
+
+    // Act: a writer whose clock is behind.
+    fx.clock.set('2026-06-01T11:00:00.000Z');
+    await record(fx.store, c.syncStart('s3', '2026-06-01T11:59:30.000Z'));
+
+    // Assess
+    expect(forward).toBe('2026-06-01T12:00:05.000Z');
+    expect((await fx.store.getStats()).last_webhook_at).toBe('2026-06-01T12:00:05.000Z');
+  });
+
+  it('counts a quarantined body once, however often it is delivered', async () => {
+    // Prepare
+    const body = Buffer.from('not json at all');
+
+    // Act
+    const first = await fx.store.recordQuarantine({ id: 'q1', reason: 'body is not valid JSON', body });
+    const again = await fx.store.recordQuarantine({ id: 'q1', reason: 'body is not valid JSON', body });
+    await fx.store.recordQuarantine({
+      id: 'q2',
+      reason: 'body is not a JSON object',
+      body: Buffer.from('[1]'),
+    });
+
+    // Assess
+    expect([first.duplicate, again.duplicate]).toEqual([false, true]);
+    expect((await fx.store.getStats()).events_quarantined).toBe(2);
+  });
+
+  it('hides expired events and sync runs even though dynalite never deletes them', async () => {
+    // Prepare
+    const c = events('conn_old');
+    await record(fx.store, c.syncEnd('s-old', '2026-06-01T09:00:00.000Z', 'SUCCESSFUL'));
+
+    // Act
+    fx.clock.advance(91 * 86_400_000);
+    const events91 = await fx.store.listConnectionEvents('conn_old', { limit: 10, cursor: null });
+    const runs91 = await fx.store.listSyncRuns('conn_old');
+
+    // Assess
+    expect(events91.items).toEqual([]);
+    expect(runs91).toEqual([]);
+    expect((await fx.store.getConnection('conn_old'))?.last_sync?.sync_id).toBe('s-old');
+  });
+
+  it('applies every concurrent read-modify-write of one connection (optimistic concurrency)', async () => {
+    // Prepare: 20 writers each add their own task to the same connection at once.
+    const writers = Array.from({ length: 20 }, (_, i) => i);
+
+    // Act
+    await Promise.all(
+      writers.map((i) =>
+        fx.store.saveConnection('conn_race', (current) => {
+          const base = current ?? unknownConnection('conn_race', '2026-06-01T12:00:00.000Z');
+          return {
+            ...base,
+            status: { ...base.status, tasks: [...base.status.tasks, { code: `task_${i}` }] },
+          };
+        }),
+      ),
+    );
+
+    // Assess
+    const connection = await fx.store.getConnection('conn_race');
+    const tasks = (connection?.status.tasks ?? []) as { code: string }[];
+    expect(tasks.map((task) => task.code).sort()).toEqual(writers.map((i) => `task_${i}`).sort());
+    expect(connection?.health).toBe('failing');
+  });
+});
