@@ -1,18 +1,20 @@
-import { z } from 'zod';
+// zod/mini with named imports (not the `z` namespace): esbuild then drops the rest of zod, locales
+// included, which keeps the webhook Lambda bundle and its cold start small.
+import { type infer as Infer, looseObject, minLength, optional, record, string, unknown } from 'zod/mini';
 
 /** Fivetran's dummy ids, used by the creation probe and the webhook test endpoint. */
 export const DUMMY_CONNECTION_ID = '_connector_1';
 export const DUMMY_GROUP_ID = '_destination_1';
 
-const optionalText = z.string().optional();
+const optionalText = optional(string());
 
 /**
  * The webhook envelope as Fivetran sends it, tolerant by design: only `event` is required, the old
  * `connector_*` and new `connection_*` spellings are both read, unknown keys (top level and in `data`) are
  * kept. Unknown event names are valid events.
  */
-export const webhookPayloadSchema = z.looseObject({
-  event: z.string().min(1),
+export const webhookPayloadSchema = looseObject({
+  event: string().check(minLength(1)),
   created: optionalText,
   connector_type: optionalText,
   connector_id: optionalText,
@@ -22,10 +24,10 @@ export const webhookPayloadSchema = z.looseObject({
   sync_id: optionalText,
   destination_group_id: optionalText,
   group_id: optionalText,
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: optional(record(string(), unknown())),
 });
 
-export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
+export type WebhookPayload = Infer<typeof webhookPayloadSchema>;
 
 /** A webhook event normalised to the product's vocabulary. `payload` is the parsed body, unknown keys kept. */
 export interface FivetranEvent {
