@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type FivetranCredential } from '../config.ts';
 
 /** The API credential secret the stack creates empty and the operator fills: `{"apiKey","apiSecret"}`. */

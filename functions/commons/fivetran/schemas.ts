@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Response shapes of the Fivetran REST API subset the product reads, as the reference documents them

@@ -1,0 +1,258 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RESERVED_CONCURRENCY } from '../../infra/fivetran-metadata-stack.ts';
+import {
+  actionsOf,
+  buildStack,
+  logicalIdOf,
+  resources,
+  roleStatements,
+  type Statement,
+  statementsGranting,
+} from './stack-fixture.ts';
+
+const FUNCTIONS = ['Webhook', 'Api', 'Sweep'] as const;
+
+function functionProps(template: Template, prefix: string): Record<string, unknown> {
+  return resources(template)[logicalIdOf(template, 'AWS::Lambda::Function', prefix)]?.Properties ?? {};
+}
+
+function environment(template: Template, prefix: string): Record<string, unknown> {
+  return (functionProps(template, prefix).Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+/** The logical ids a statement's resources refer to (Ref or Fn::GetAtt), for "which resource" checks. */
+function referencedIds(statement: Statement): string[] {
+  return (
+    JSON.stringify(statement.Resource)
+      .match(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)"/g)
+      ?.map((m) => m.replace(/^.*"([A-Za-z0-9]+)"$/, '$1')) ?? []
+  );
+}
+
+describe('Lambda functions', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = buildStack().template;
+  });
+
+  it('runs all three on nodejs24.x, ARM64, active tracing, with source maps and Powertools configured', () => {
+    // Prepare / Act
+    const all = FUNCTIONS.map((name) => functionProps(template, name));
+
+    // Assess
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    for (const props of all) {
+      expect(props).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Environment: {
+          Variables: {
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: 'fivetran-metadata',
+            POWERTOOLS_METRICS_NAMESPACE: 'FivetranMetadata',
+          },
+        },
+      });
+      expect(props.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  it('gives each function a deliberate timeout and memory size', () => {
+    // Prepare / Act
+    const settings = Object.fromEntries(
+      FUNCTIONS.map((name) => {
+        const props = functionProps(template, name);
+        return [name, { timeout: props.Timeout, memory: props.MemorySize }];
+      }),
+    );
+
+    // Assess: the webhook answers within Fivetran's 10 s; the sweep may use Lambda's full 15 min.
+    expect(settings).toEqual({
+      Webhook: { timeout: 10, memory: 512 },
+      Api: { timeout: 10, memory: 512 },
+      Sweep: { timeout: 900, memory: 512 },
+    });
+  });
+
+  it('logs each function to its own log group with the configured retention', () => {
+    // Prepare
+    const custom = buildStack({ logRetentionDays: '90' }).template;
+
+    // Act / Assess
+    for (const [tpl, days] of [
+      [template, 30],
+      [custom, 90],
+    ] as const) {
+      for (const name of FUNCTIONS) {
+        const logGroupId = logicalIdOf(tpl, 'AWS::Logs::LogGroup', `${name}Logs`);
+        expect(functionProps(tpl, name).LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+        expect(resources(tpl)[logicalIdOf(tpl, 'AWS::Logs::LogGroup', `${name}Logs`)]?.Properties).toEqual({
+          RetentionInDays: days,
+        });
+      }
+    }
+  });
+
+  it('passes each function only the settings it reads', () => {
+    // Prepare
+    const table = { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'Table') };
+    const credential = { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'SecretsApiCredential') };
+    const signing = {
+      Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'SecretsWebhookSigningSecret'),
+    };
+    const sweep = { Ref: logicalIdOf(template, 'AWS::Lambda::Function', 'Sweep') };
+    const powertools = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
+    const own = (name: string) =>
+      Object.fromEntries(
+        Object.entries(environment(template, name)).filter(([key]) => !powertools.includes(key)),
+      );
+
+    // Act / Assess
+    expect(own('Webhook')).toEqual({
+      TABLE_NAME: table,
+      WEBHOOK_SECRET_ARN: signing,
+      EVENT_RETENTION_DAYS: '90',
+    });
+    expect(own('Api')).toEqual({ TABLE_NAME: table, SWEEP_FUNCTION_NAME: sweep, EVENT_RETENTION_DAYS: '90' });
+    expect(own('Sweep')).toEqual({
+      TABLE_NAME: table,
+      API_CREDENTIAL_SECRET_ARN: credential,
+      SCHEMA_REQUEST_BUDGET: '200',
+      EVENT_RETENTION_DAYS: '90',
+    });
+  });
+
+  it('takes retention and schema budget from context', () => {
+    // Prepare / Act
+    const tpl = buildStack({ eventRetentionDays: '30', schemaRequestBudget: 50 }).template;
+
+    // Assess
+    expect(environment(tpl, 'Webhook').EVENT_RETENTION_DAYS).toBe('30');
+    expect(environment(tpl, 'Api').EVENT_RETENTION_DAYS).toBe('30');
+    expect(environment(tpl, 'Sweep')).toMatchObject({
+      EVENT_RETENTION_DAYS: '30',
+      SCHEMA_REQUEST_BUDGET: '50',
+    });
+  });
+
+  it('reserves concurrency only when the operator opts in', () => {
+    // Prepare / Act
+    const tpl = buildStack({ reservedConcurrency: 'true' }).template;
+
+    // Assess
+    expect(functionProps(tpl, 'Webhook').ReservedConcurrentExecutions).toBe(RESERVED_CONCURRENCY.webhook);
+    expect(functionProps(tpl, 'Api').ReservedConcurrentExecutions).toBe(RESERVED_CONCURRENCY.api);
+    expect(functionProps(tpl, 'Sweep').ReservedConcurrentExecutions).toBe(RESERVED_CONCURRENCY.sweep);
+  });
+
+  it('sends a failed sweep to the failed-work queue without retrying it', () => {
+    // Prepare
+    const queue = logicalIdOf(template, 'AWS::SQS::Queue', 'FailedWork');
+    const sweep = logicalIdOf(template, 'AWS::Lambda::Function', 'Sweep');
+
+    // Act / Assess
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: sweep },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    // The destination needs the right to send there.
+    expect(statementsGranting(roleStatements(template, 'Sweep'), 'sqs:SendMessage').length).toBe(1);
+  });
+});
+
+describe('Least privilege', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = buildStack().template;
+  });
+
+  it('lets the webhook read only the signing secret and the sweep only the API credential', () => {
+    // Prepare
+    const credential = logicalIdOf(template, 'AWS::SecretsManager::Secret', 'SecretsApiCredential');
+    const signing = logicalIdOf(template, 'AWS::SecretsManager::Secret', 'SecretsWebhookSigningSecret');
+    const readable = (fn: string) =>
+      statementsGranting(roleStatements(template, fn), 'secretsmanager:GetSecretValue').flatMap(
+        referencedIds,
+      );
+
+    // Act / Assess
+    expect(readable('Webhook')).toEqual([signing]);
+    expect(readable('Sweep')).toEqual([credential]);
+    expect(readable('Api')).toEqual([]);
+  });
+
+  it('gives the api function read-only table access and the right to start a sweep, nothing more', () => {
+    // Prepare
+    const statements = roleStatements(template, 'Api');
+    const table = logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'Table');
+    const sweep = logicalIdOf(template, 'AWS::Lambda::Function', 'Sweep');
+
+    // Act
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    const invoke = statementsGranting(statements, 'lambda:InvokeFunction');
+
+    // Assess
+    expect(statementsGranting(statements, 'dynamodb:Query').flatMap(referencedIds)).toContain(table);
+    for (const action of writes) expect(statementsGranting(statements, action)).toEqual([]);
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]?.Resource).toEqual({ 'Fn::GetAtt': [sweep, 'Arn'] });
+    expect(statementsGranting(statements, 'events:PutEvents')).toEqual([]);
+  });
+
+  it('lets the webhook and the sweep write the table and put only health events on the default bus', () => {
+    for (const fn of ['Webhook', 'Sweep']) {
+      // Prepare
+      const statements = roleStatements(template, fn);
+
+      // Act
+      const putEvents = statementsGranting(statements, 'events:PutEvents');
+
+      // Assess
+      expect(statementsGranting(statements, 'dynamodb:PutItem').length).toBeGreaterThan(0);
+      expect(putEvents).toHaveLength(1);
+      expect(JSON.stringify(putEvents[0]?.Resource)).toContain(':event-bus/default');
+      expect(putEvents[0]?.Condition).toEqual({
+        StringEquals: {
+          'events:source': 'fivetran-metadata',
+          'events:detail-type': 'Connection Health Changed',
+        },
+      });
+    }
+  });
+
+  it('uses Resource "*" only for X-Ray, which has no resource-level permissions', () => {
+    for (const fn of FUNCTIONS) {
+      // Prepare / Act
+      const starred = roleStatements(template, fn).filter((s) => s.Resource === '*');
+
+      // Assess
+      expect(starred.flatMap(actionsOf).sort()).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    }
+  });
+
+  it('gives each role its own inline policy and no AWS managed policy', () => {
+    // Prepare / Act / Assess (roleStatements fails on a managed policy)
+    for (const fn of FUNCTIONS) {
+      const statements = roleStatements(template, fn);
+      const logs = statementsGranting(statements, 'logs:PutLogEvents');
+      expect(logs).toHaveLength(1);
+      expect(referencedIds(logs[0] as Statement)).toEqual([
+        logicalIdOf(template, 'AWS::Logs::LogGroup', `${fn}Logs`),
+      ]);
+    }
+  });
+});
