@@ -1,9 +1,19 @@
 import { loadEnv } from '#commons/config';
 import { type CliIo, type Command, EXIT } from './cli-io.ts';
+import { serveCommand } from './commands/serve.ts';
+import { statusCommand } from './commands/status.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { testConnectionCommand } from './commands/test-connection.ts';
+import { webhookCommand } from './commands/webhook.ts';
 
 /** Every sub-command; a new one is one file under `commands/` and one line here. */
-export const COMMANDS: readonly Command[] = [testConnectionCommand];
+export const COMMANDS: readonly Command[] = [
+  testConnectionCommand,
+  sweepCommand,
+  statusCommand,
+  serveCommand,
+  webhookCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

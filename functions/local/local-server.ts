@@ -2,17 +2,25 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
+import { healthChangeLog } from '#commons/alerts/health-change-log';
 import type { ApiResponse } from '#commons/api/http-types';
 import { createRouter, WEBHOOK_PATH } from '#commons/api/router';
-import { ConfigError, type LocalConfig } from '#commons/config';
+import { ConfigError, type FivetranCredential, type LocalConfig } from '#commons/config';
 import { lockDataDir } from '#commons/local-store/data-dir-lock';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { type HealthNotifier, loggingHealthNotifier } from '#commons/store/health-notifier';
+import type { HealthNotifier } from '#commons/store/health-notifier';
 import { createStore, type Store } from '#commons/store/store';
+import type { TableRef } from '#commons/store/table-ref';
+import type { SweepControl } from '#commons/sweep/sweep-control';
 import { MAX_WEBHOOK_BODY_BYTES } from '#commons/webhook/webhook-decision';
 import { loadOrCreateWebhookSecret } from '#commons/webhook-secret/local-secret-file';
 import { staticSecretSource } from '#commons/webhook-secret/secret-source';
+import { type DemoAccount, type DemoOptions, startDemoAccount } from './demo-account.ts';
+import { type LocalSweeps, localSweepControl } from './local-sweeps.ts';
 import { BodyTooLargeError, readBody } from './read-body.ts';
+
+export const ENV_CREDENTIAL_NAME = 'FIVETRAN_API_KEY/FIVETRAN_API_SECRET';
 
 export interface LocalServerOptions {
   /** One line per notable thing (default: console.log). */
@@ -20,6 +28,14 @@ export interface LocalServerOptions {
   readonly now?: () => number;
   /** Health changes (default: a log line each). */
   readonly notifier?: HealthNotifier;
+  /**
+   * Sweep the Fivetran account: at start, every SWEEP_INTERVAL_MINUTES and on `POST /api/sweeps`. With no
+   * credential that account is the built-in simulator (demo mode). `npm start` turns this on; off, the
+   * server only takes webhooks and serves what the store holds.
+   */
+  readonly sweeps?: boolean;
+  /** Demo account settings (tests make it smaller or drive its syncs themselves). */
+  readonly demo?: Pick<DemoOptions, 'syncEveryMs' | 'groups' | 'connections'>;
 }
 
 export interface LocalWebhookSecretInfo {
@@ -40,6 +56,14 @@ export interface LocalServer {
   readonly webhookSecret: LocalWebhookSecretInfo;
   /** True when this start created the table (a fresh DATA_DIR). */
   readonly freshDataDir: boolean;
+  /** `demo` without a Fivetran credential (the simulator is the account), `live` with one. */
+  readonly mode: 'demo' | 'live';
+  /** The table behind `store`. */
+  readonly table: TableRef;
+  /** The running demo account (demo mode with sweeps on), else null. */
+  readonly demo: DemoAccount | null;
+  /** The sweeps (when on), else null. */
+  readonly sweeps: LocalSweeps | null;
   /** Requests being handled right now. */
   inFlight(): number;
   /** Stops accepting, finishes the requests in flight, then closes the database. */
@@ -47,6 +71,11 @@ export interface LocalServer {
 }
 
 const EMPTY: Uint8Array = new Uint8Array(0);
+
+/** The address a client on this machine reaches the server at (a wildcard bind answers on loopback). */
+function reachableUrl(url: string): string {
+  return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+}
 
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -85,20 +114,43 @@ export async function startLocalServer(
       ? { secrets: config.webhookSecrets, path: null, created: false, source: 'environment' as const }
       : { ...loadOrCreateWebhookSecret(dataDir), source: 'file' as const };
     dynamo = await startLocalDynamo({ path: join(dataDir, 'dynamodb') });
+    const table: TableRef = { client: dynamo.documentClient, tableName: dynamo.tableName };
+    const mode = config.fivetranCredential ? 'live' : 'demo';
+    // The router is built before the server listens, the sweeps after (demo mode registers our webhook URL,
+    // which needs the server up): POST /api/sweeps reaches them through this.
+    let sweeps: LocalSweeps | null = null;
+    const sweepControl: SweepControl = {
+      start: () => {
+        if (sweeps === null) throw new Error('sweeps are still starting; try again in a moment');
+        return sweeps.control.start();
+      },
+    };
     const store = createStore({
-      client: dynamo.documentClient,
-      tableName: dynamo.tableName,
+      ...table,
       retentionDays: config.eventRetentionDays,
       ...(options.now ? { now: options.now } : {}),
       notifier:
         options.notifier ??
-        loggingHealthNotifier((_message, change) =>
-          log(`health: ${change.connection_id} ${change.previous ?? 'new'} → ${change.health}`),
-        ),
+        fanOutHealthNotifier([
+          // The dashboard's "recent changes" (GET /api/summary).
+          healthChangeLog(table),
+          // Real changes only: a connection first seen is not news (a sweep's summary line counts those).
+          {
+            onHealthChange: (change) => {
+              if (change.previous !== null)
+                log(`health: ${change.connection_id} ${change.previous} → ${change.health}`);
+            },
+          },
+        ]),
       onNotifierError: (failure) => log(`health notifier failed: ${(failure as Error).message}`),
     });
     const router = createRouter({
       store,
+      table,
+      mode,
+      dashboard: true,
+      sweeps: options.sweeps ? sweepControl : null,
+      sweepsUnavailable: 'this local server was started without sweeps',
       apiToken: config.apiToken,
       healthz: true,
       webhook: {
@@ -187,11 +239,56 @@ export async function startLocalServer(
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://${urlHost(config.host)}:${port}`;
+    const webhookUrl = `${reachableUrl(url)}${WEBHOOK_PATH}`;
     const openDynamo = dynamo;
+
+    let demo: DemoAccount | null = null;
+    if (options.sweeps) {
+      try {
+        let fivetran: { baseUrl: string; credential: FivetranCredential; credentialName: string };
+        if (config.fivetranCredential) {
+          fivetran = {
+            baseUrl: config.fivetranApiUrl,
+            credential: config.fivetranCredential,
+            credentialName: ENV_CREDENTIAL_NAME,
+          };
+        } else {
+          demo = await startDemoAccount({
+            table,
+            webhookUrl,
+            webhookSecret: secret.secrets[0] as string,
+            ...options.demo,
+          });
+          fivetran = {
+            baseUrl: demo.apiUrl,
+            credential: demo.credential,
+            credentialName: demo.credentialName,
+          };
+        }
+        sweeps = localSweepControl({
+          table,
+          store,
+          fivetran,
+          schemaRequestBudget: config.schemaRequestBudget,
+          intervalMs: config.sweepIntervalMinutes * 60_000,
+          ...(options.now ? { now: options.now } : {}),
+          log,
+        });
+      } catch (failure) {
+        await demo?.close().catch(() => {});
+        server.closeAllConnections();
+        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        throw failure;
+      }
+    }
+    const runningDemo = demo;
 
     let closed: Promise<void> | null = null;
     const close = () => {
       closed ??= (async () => {
+        // Sweeps first (they stop at their next step and record it), then the simulated account.
+        await sweeps?.stop();
+        await runningDemo?.close();
         closing = true;
         const stopped = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
         server.closeIdleConnections();
@@ -210,6 +307,10 @@ export async function startLocalServer(
       webhookUrl: `${url}${WEBHOOK_PATH}`,
       dataDir,
       store,
+      table,
+      mode,
+      demo: runningDemo,
+      sweeps,
       webhookSecret: {
         current: secret.secrets[0] as string,
         source: secret.source,

@@ -14,7 +14,7 @@ const log = (line: string) => console.log(`${stamp()} ${line}`);
 
 try {
   const config = loadLocalConfig(loadEnv());
-  const server = await startLocalServer(config, { log });
+  const server = await startLocalServer(config, { log, sweeps: true });
   console.log(banner(config, server, new Date()));
 
   let stopping = false;

@@ -1,20 +1,24 @@
 /**
  * Webhook Lambda: API Gateway (REST proxy, or HTTP API) → `receiveWebhook` → the same answers as the local
- * server. Env: TABLE_NAME, WEBHOOK_SECRET_ARN, EVENT_RETENTION_DAYS.
+ * server. Env: TABLE_NAME, WEBHOOK_SECRET_ARN, EVENT_RETENTION_DAYS. Health changes go to the default
+ * EventBridge bus (alerts) and to the table's recent-changes item (the dashboard).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { eventBridgeHealthNotifier } from '#commons/alerts/eventbridge-notifier';
+import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
+import { healthChangeLog } from '#commons/alerts/health-change-log';
 import { type ApiGatewayEvent, bodyBytes, headersOf } from '#commons/api/lambda-request';
 import { receiveWebhook, type WebhookOutcome, type WebhookReceiver } from '#commons/api/receive-webhook';
 import { integer } from '#commons/config';
 import { logger } from '#commons/powertools/logger';
 import { MetricUnit, metrics, WebhookMetric, type WebhookMetricName } from '#commons/powertools/metrics';
 import { documentClient } from '#commons/store/document-client';
-import { loggingHealthNotifier } from '#commons/store/health-notifier';
 import { createStore } from '#commons/store/store';
 import { cachedSecretSource } from '#commons/webhook-secret/secret-source';
 
@@ -41,12 +45,17 @@ function getReceiver(): WebhookReceiver {
   if (receiver) return receiver;
   const secretArn = required('WEBHOOK_SECRET_ARN');
   const secretsProvider = new SecretsProvider();
+  const table = { client: documentClient(new DynamoDBClient({})), tableName: required('TABLE_NAME') };
   const store = createStore({
-    client: documentClient(new DynamoDBClient({})),
-    tableName: required('TABLE_NAME'),
+    ...table,
     retentionDays: integer(process.env, 'EVENT_RETENTION_DAYS', 90, 1, 3650),
-    notifier: loggingHealthNotifier((message, change) => logger.info(message, { change })),
-    onNotifierError: (error) => logger.error('health notifier failed', { error }),
+    notifier: fanOutHealthNotifier([
+      eventBridgeHealthNotifier(new EventBridgeClient({})),
+      healthChangeLog(table),
+      { onHealthChange: (change) => logger.info('connection health changed', { change }) },
+    ]),
+    onNotifierError: (error, change) =>
+      logger.error('health notifier failed', { error, connection_id: change.connection_id }),
   });
   receiver = {
     store,

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { createStore } from '#commons/store/store';
+import { acquireSweepLease } from '#commons/store/sweep-lease';
 import { eventIdentity } from '#commons/webhook/event-identity';
 import { parseEvent } from '#commons/webhook/parse-event';
 import { signBody } from '#commons/webhook/signature';
@@ -15,6 +18,7 @@ type Handler = (
 describe('Lambda: api handler', () => {
   let dynamo: LocalDynamo;
   let handler: Handler;
+  const lambda = mockClient(LambdaClient);
 
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
@@ -31,6 +35,7 @@ describe('Lambda: api handler', () => {
     forwardDocumentClient(dynamo.documentClient);
     Object.assign(process.env, {
       TABLE_NAME: dynamo.tableName,
+      SWEEP_FUNCTION_NAME: 'fivetran-metadata-sweep',
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -42,11 +47,16 @@ describe('Lambda: api handler', () => {
   });
   afterAll(async () => {
     vi.restoreAllMocks();
+    lambda.restore();
     await dynamo.close();
   });
+  beforeEach(() => {
+    lambda.reset();
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  });
 
-  const get = async (path: string, query: Record<string, string> = {}) => {
-    const result = await handler(restEvent('', {}, { method: 'GET', path, query }), lambdaContext());
+  const get = async (path: string, query: Record<string, string> = {}, method = 'GET') => {
+    const result = await handler(restEvent('', {}, { method, path, query }), lambdaContext());
     return {
       status: result.statusCode,
       body: JSON.parse(result.body) as Record<string, unknown>,
@@ -104,5 +114,75 @@ describe('Lambda: api handler', () => {
     // Assess
     expect(webhook.statusCode).toBe(404);
     expect(healthz.status).toBe(404);
+  });
+
+  it('starts a sweep by invoking the sweep function asynchronously with a new sweep id: 202', async () => {
+    // Act
+    const result = await get('/api/sweeps', {}, 'POST');
+
+    // Assess
+    expect(result.status).toBe(202);
+    const calls = lambda.commandCalls(InvokeCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input).toMatchObject({ FunctionName: 'fivetran-metadata-sweep', InvocationType: 'Event' });
+    const payload = JSON.parse(Buffer.from(input?.Payload as Uint8Array).toString('utf8'));
+    expect(payload).toEqual({ sweep_id: result.body.id });
+    expect(result.body.id).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+  });
+
+  it('answers 503 when the sweep function refuses the invocation', async () => {
+    // Prepare
+    lambda
+      .on(InvokeCommand)
+      .rejects(
+        Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $metadata: {} }),
+      );
+
+    // Act
+    const result = await get('/api/sweeps', {}, 'POST');
+
+    // Assess
+    expect(result).toMatchObject({ status: 503, body: { message: expect.any(String) } });
+  });
+
+  it('answers 409 with the running sweep and invokes nothing while a sweep holds the lease', async () => {
+    // Prepare
+    await acquireSweepLease(
+      { client: dynamo.documentClient, tableName: dynamo.tableName },
+      { sweepId: 'running-sweep', nowMs: Date.now(), durationMs: 60_000 },
+    );
+
+    // Act
+    const result = await get('/api/sweeps', {}, 'POST');
+
+    // Assess
+    expect(result).toMatchObject({ status: 409, body: { id: 'running-sweep', message: expect.any(String) } });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it('reports deployed mode and serves no dashboard', async () => {
+    // Act
+    const summary = await get('/api/summary');
+    const page = await get('/');
+
+    // Assess
+    expect(summary.body).toMatchObject({ mode: 'deployed', connections_total: 2 });
+    expect(page.status).toBe(404);
+  });
+
+  it('answers 501 for POST /api/sweeps when SWEEP_FUNCTION_NAME is not set', async () => {
+    // Prepare
+    vi.resetModules();
+    delete process.env.SWEEP_FUNCTION_NAME;
+    const fresh = (await import('../../functions/api/index.ts')).handler as unknown as Handler;
+
+    // Act
+    const result = await fresh(restEvent('', {}, { method: 'POST', path: '/api/sweeps' }), lambdaContext());
+
+    // Assess
+    expect(result.statusCode).toBe(501);
+    expect(JSON.parse(result.body).message).toMatch(/SWEEP_FUNCTION_NAME/);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 });

@@ -52,7 +52,7 @@ describe('npm start (functions/local/main.ts)', () => {
     expect(stdout).toMatch(/URL: +http:\/\/127\.0\.0\.1:\d+/);
     expect(stdout).toMatch(/Webhook URL: +http:\/\/127\.0\.0\.1:\d+\/webhooks\/fivetran/);
     expect(stdout).toContain(`${data.dir}/data (new)`);
-    expect(stdout).toMatch(/demo .*not built yet/);
+    expect(stdout).toMatch(/DEMO: a simulated Fivetran account/);
     expect(stdout).toMatch(/Webhook secret: generated into .*webhook-secret: \S{40,}/);
     expect(stderr).toBe('');
   });

@@ -20,7 +20,16 @@ export function healthChangeDetail(change: HealthChange): Record<string, unknown
 }
 
 /**
- * Publishes each health change to the default EventBridge bus. A rejected entry is an error, so the
+ * Whether a change is news for whoever subscribes (e-mail, chat): every real transition, and a connection
+ * first seen already failing or delayed. A connection first seen healthy or paused is not: the first sweep
+ * of a large account would otherwise send one event per connection.
+ */
+export function isAlertWorthy(change: HealthChange): boolean {
+  return change.previous !== null || change.health === 'failing' || change.health === 'delayed';
+}
+
+/**
+ * Publishes each alert-worthy health change to the default EventBridge bus. A rejected entry is an error, so the
  * store's notifier-error hook logs it (the write that caused it has already succeeded).
  */
 export function eventBridgeHealthNotifier(
@@ -29,6 +38,7 @@ export function eventBridgeHealthNotifier(
 ): HealthNotifier {
   return {
     async onHealthChange(change) {
+      if (!isAlertWorthy(change)) return;
       const result = await client.send(
         new PutEventsCommand({
           Entries: [

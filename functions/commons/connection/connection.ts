@@ -57,7 +57,15 @@ export interface Connection {
   readonly updated_at: string;
   readonly schema_version: number;
   readonly facts_as_of: FactsAsOf;
+  /**
+   * The non-sensitive part of Fivetran's `config` (see `connection-config.ts`), from the sweep; null until a
+   * sweep read it. Kept in the store, not (yet) in the contract's view.
+   */
+  readonly config: ConnectionConfig | null;
 }
+
+/** Allow-listed `config` fields: scalars only, never secrets (see `connection-config.ts`). */
+export type ConnectionConfig = Readonly<Record<string, string | number | boolean>>;
 
 export const CONNECTION_SCHEMA_VERSION = 1;
 
@@ -91,6 +99,7 @@ export function unknownConnection(id: string, nowIso: string): Connection {
     updated_at: nowIso,
     schema_version: CONNECTION_SCHEMA_VERSION,
     facts_as_of: { identity: null, paused: null, deleted: null, state: null },
+    config: null,
   };
   return { ...base, health: computeHealth(base) };
 }

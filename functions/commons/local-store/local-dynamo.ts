@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { documentClient } from '../store/document-client.ts';
 import { createTableInput } from '../store/table-definition.ts';
+import { waitForActiveTable } from '../store/table-ready.ts';
 
 export const LOCAL_TABLE_NAME = 'fivetran-metadata';
 
@@ -72,5 +73,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<b
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
   }
   await client.send(new CreateTableCommand(createTableInput(tableName)));
+  // dynalite keeps a new table CREATING for a moment; closing before it is ACTIVE would leave it so on disk.
+  await waitForActiveTable(client, tableName);
   return true;
 }

@@ -17,3 +17,21 @@ export const WebhookMetric = {
 export type WebhookMetricName = (typeof WebhookMetric)[keyof typeof WebhookMetric];
 
 export { MetricUnit };
+
+/**
+ * Sweep metric names; the stack's alarms and dashboard use the same names. `SweepSucceeded` counts every
+ * sweep whose connection listing completed (outcome `succeeded` or `partial`: the account was brought up to
+ * date; a `partial` one only left schema summaries for the next sweep), `SweepPartial` those among them that
+ * stopped early, `SweepFailed` the rest. `WebhookActive` is 1/0 when a registered webhook was checked.
+ */
+export const SweepMetric = {
+  SweepSucceeded: 'SweepSucceeded',
+  SweepPartial: 'SweepPartial',
+  SweepFailed: 'SweepFailed',
+  ConnectionsSeen: 'ConnectionsSeen',
+  ItemsWritten: 'ItemsWritten',
+  ApiRequests: 'ApiRequests',
+  ApiThrottled: 'ApiThrottled',
+  WebhookActive: 'WebhookActive',
+} as const;
+export type SweepMetricName = (typeof SweepMetric)[keyof typeof SweepMetric];

@@ -1,5 +1,6 @@
 import {
   type Connection,
+  type ConnectionConfig,
   EMPTY_STATUS,
   type FactsAsOf,
   type SyncRecord,
@@ -75,7 +76,18 @@ export function decodeConnection(item: StoredItem): Connection {
       deleted: asOf.deleted ?? null,
       state: asOf.state ?? null,
     },
+    config: decodeConfig(item.config),
   };
+}
+
+function decodeConfig(value: unknown): ConnectionConfig | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const config: Record<string, string | number | boolean> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (typeof field === 'string' || typeof field === 'number' || typeof field === 'boolean')
+      config[key] = field;
+  }
+  return config;
 }
 
 export function syncRunItem(run: SyncRun, expiresAt: number, nowMs: number): StoredItem {

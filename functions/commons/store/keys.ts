@@ -13,6 +13,8 @@
  * | sweep record    | `SWEEP#<id>`          | `SWEEP`           | `SWEEPS` / `<started_at>#<id>`  | —                                           | —                            |
  * | sweep lease     | `LEASE`               | `SWEEP`           | —                               | —                                           | —                            |
  * | group           | `GROUP#<id>`          | `GROUP`           | `GROUPS` / `<id>`               | —                                           | —                            |
+ * | schema summary  | `CONN#<id>`           | `SCHEMA`          | `SCHEMAS` / `<id>`              | —                                           | —                            |
+ * | our webhook     | `ACCOUNT`             | `WEBHOOK`         | —                               | —                                           | —                            |
  *
  * - `<instant>` is an ISO-8601 UTC string from `Date#toISOString` (fixed width), so string order is time
  *   order: events sort by Fivetran's `created` (the receive time when absent), sync runs by start (or end).
@@ -24,6 +26,10 @@
  *   now + EVENT_RETENTION_DAYS). TTL is only garbage collection: every read filters expired items itself.
  * - Single-partition listings (`CONNECTIONS`, `EVENTS`) are fine at Fivetran's event rates (a partition takes
  *   ~1,000 writes/s); connections by health/group are spread over their own partitions.
+ * - A connection's schema summary (enabled schemas/tables and sync modes, from the sweep) is its own item, so
+ *   a large selection never weighs on the connection item; `SCHEMAS` lets the sweep read every summary's
+ *   freshness in a few queries to decide which to fetch next.
+ * - `ACCOUNT`/`WEBHOOK` is the webhook `webhook register` created at Fivetran (id and URL, never its secret).
  * - Every item carries `schema_version` (see `SCHEMA_VERSION`); a change of shape ships with its migration.
  */
 
@@ -46,6 +52,8 @@ export const STATS_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'STATS' };
 export const sweepKey = (id: string): ItemKey => ({ pk: `SWEEP#${id}`, sk: 'SWEEP' });
 export const SWEEP_LEASE_KEY: ItemKey = { pk: 'LEASE', sk: 'SWEEP' };
 export const groupKey = (id: string): ItemKey => ({ pk: `GROUP#${id}`, sk: 'GROUP' });
+export const connectionSchemaKey = (id: string): ItemKey => ({ pk: `CONN#${id}`, sk: 'SCHEMA' });
+export const REGISTERED_WEBHOOK_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'WEBHOOK' };
 
 /** Index partition values (the `gsiNpk` attributes). */
 export const ALL_CONNECTIONS = 'CONNECTIONS';
@@ -57,6 +65,7 @@ export const eventsOf = (connectionId: string): string => `EVENTS#CONN#${connect
 export const ALL_QUARANTINED = 'QUARANTINED';
 export const ALL_SWEEPS = 'SWEEPS';
 export const ALL_GROUPS = 'GROUPS';
+export const ALL_SCHEMAS = 'SCHEMAS';
 
 /** Sortable form of an instant: fixed-width ISO-8601 UTC. */
 export function instantKey(ms: number): string {

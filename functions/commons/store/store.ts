@@ -36,7 +36,7 @@ import {
 import { allOf, type Filter, indexNamed, type Page, type PageRequest, queryPage } from './query-page.ts';
 import { isConditionalCheckFailed } from './store-errors.ts';
 import { TTL_ATTRIBUTE } from './table-definition.ts';
-import { updateVersioned, type VersionedTable } from './versioned-update.ts';
+import { type KnownItem, updateVersioned, type VersionedTable } from './versioned-update.ts';
 
 export interface StoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -75,6 +75,8 @@ export interface SavedConnection {
   readonly before: Connection | null;
   readonly after: Connection | null;
   readonly written: boolean;
+  /** The item's version after the call (see `versioned-update.ts`). */
+  readonly version: number | null;
 }
 
 export interface Store {
@@ -91,6 +93,7 @@ export interface Store {
   saveConnection(
     id: string,
     plan: (current: Connection | null) => Connection | null,
+    known?: KnownItem<Connection>,
   ): Promise<SavedConnection>;
   getConnection(id: string): Promise<Connection | null>;
   listConnections(filters: ConnectionFilters, page: PageRequest): Promise<Page<Connection>>;
@@ -129,14 +132,21 @@ export function createStore(options: StoreOptions): Store {
   async function saveConnection(
     id: string,
     plan: (current: Connection | null) => Connection | null,
+    known?: KnownItem<Connection>,
   ): Promise<SavedConnection> {
-    const result = await updateVersioned(table, connectionKey(id), decodeConnection, (current) => {
-      const planned = plan(current);
-      if (planned === null) return null;
-      const next = { ...planned, health: computeHealth(planned), schema_version: SCHEMA_VERSION };
-      if (current !== null && sameConnection(current, next)) return null;
-      return { value: next, item: connectionItem(next) };
-    });
+    const result = await updateVersioned(
+      table,
+      connectionKey(id),
+      decodeConnection,
+      (current) => {
+        const planned = plan(current);
+        if (planned === null) return null;
+        const next = { ...planned, health: computeHealth(planned), schema_version: SCHEMA_VERSION };
+        if (current !== null && sameConnection(current, next)) return null;
+        return { value: next, item: connectionItem(next) };
+      },
+      known,
+    );
     const { before, after } = result;
     if (result.written && after !== null && before?.health !== after.health) {
       await notify({

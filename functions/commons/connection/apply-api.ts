@@ -1,0 +1,128 @@
+import type { Connection as ApiConnection } from '../fivetran/schemas.ts';
+import { computeHealth } from '../health.ts';
+import { canonicalJson } from '../webhook/canonical-json.ts';
+import { toInstantMs } from '../webhook/parse-event.ts';
+import { sameConnection } from './apply-event.ts';
+import { type Connection, type ConnectionStatus, type FactsAsOf, unknownConnection } from './connection.ts';
+import { allowListedConfig } from './connection-config.ts';
+import { factWins } from './newest-fact.ts';
+import { mergeCompletedSync, mergeSyncRecord, syncRecordFromApi } from './sync-record.ts';
+
+export interface ApiObservation {
+  /** When the answer was received (epoch ms): the instant the REST state is known to hold. */
+  readonly observedAtMs: number;
+  readonly nowIso: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The fields the REST API owns outright (webhooks never state them), as the connection item holds them. */
+function stateFromApi(
+  api: ApiConnection,
+): Pick<Connection, 'status' | 'sync_frequency' | 'schedule_type' | 'succeeded_at' | 'failed_at' | 'config'> {
+  const status: ConnectionStatus = {
+    setup_state: api.status.setup_state,
+    sync_state: api.status.sync_state,
+    update_state: api.status.update_state,
+    is_historical_sync: api.status.is_historical_sync ?? null,
+    rescheduled_for: api.status.rescheduled_for ?? null,
+    tasks: api.status.tasks ?? [],
+    warnings: api.status.warnings ?? [],
+  };
+  return {
+    status,
+    sync_frequency: api.sync_frequency ?? null,
+    schedule_type: api.schedule_type ?? null,
+    succeeded_at: api.succeeded_at ?? null,
+    failed_at: api.failed_at ?? null,
+    config: allowListedConfig(api.config),
+  };
+}
+
+const differs = (a: unknown, b: unknown): boolean => canonicalJson(a) !== canonicalJson(b);
+
+/**
+ * Merges what the REST API says about a connection (a listing item, or its details) into the stored one.
+ * Each group of fields takes the API's value only when it differs and the observation is newer than the
+ * fact behind the stored value, so a late sweep never rolls back a newer webhook, and a connection the
+ * API confirms unchanged is left exactly as it was: no write, no `updated_at` change. `last_sync` and
+ * `last_completed_sync` merge by instant (on a tie the webhook's richer record stays). Being listed is proof
+ * of existence: a deleted connection seen in a newer listing is restored.
+ */
+export function applyApiConnection(
+  current: Connection | null,
+  api: ApiConnection,
+  observation: ApiObservation,
+): Connection {
+  const at = observation.observedAtMs;
+  const before = current ?? unknownConnection(api.id, observation.nowIso);
+  const next: Mutable<Connection> = { ...before };
+  const asOf: Mutable<FactsAsOf> = { ...before.facts_as_of };
+
+  const identity = { group_id: api.group_id, service: api.service, schema: api.schema };
+  const knownIdentity = { group_id: next.group_id, service: next.service, schema: next.schema };
+  // On an exact tie the API's complete snapshot beats a webhook's (which uses the opposite tie rule).
+  if (differs(identity, knownIdentity) && factWins(at, asOf.identity, true)) {
+    Object.assign(next, identity);
+    asOf.identity = at;
+  }
+
+  // A pause beats a resume on a tie, as with webhooks.
+  if (api.paused !== next.paused && factWins(at, asOf.paused, api.paused)) {
+    next.paused = api.paused;
+    asOf.paused = at;
+  }
+
+  if (next.deleted_at !== null && factWins(at, asOf.deleted, false)) {
+    next.deleted_at = null;
+    asOf.deleted = at;
+  }
+
+  // Creation time: the earliest stated (as webhooks do), so the two sources never take turns.
+  const created = api.created_at ?? null;
+  const createdMs = toInstantMs(created);
+  const knownCreatedMs = toInstantMs(next.created_at);
+  if (created !== null && createdMs !== null && (knownCreatedMs === null || createdMs < knownCreatedMs)) {
+    next.created_at = created;
+  }
+
+  const state = stateFromApi(api);
+  const knownState = {
+    status: next.status,
+    sync_frequency: next.sync_frequency,
+    schedule_type: next.schedule_type,
+    succeeded_at: next.succeeded_at,
+    failed_at: next.failed_at,
+    config: next.config,
+  };
+  if (differs(state, knownState) && factWins(at, asOf.state, true)) {
+    Object.assign(next, state);
+    asOf.state = at;
+  }
+
+  const record = syncRecordFromApi(api.succeeded_at ?? null, api.failed_at ?? null);
+  if (record !== null) {
+    next.last_sync = mergeSyncRecord(next.last_sync, record);
+    next.last_completed_sync = mergeCompletedSync(next.last_completed_sync, record);
+  }
+
+  next.facts_as_of = asOf;
+  next.health = computeHealth(next);
+  if (current === null || !sameConnection(before, next)) next.updated_at = observation.nowIso;
+  return next;
+}
+
+/**
+ * A confirmed deletion (`GET /v1/connections/{id}` answered 404): `deleted_at` is set unless a newer fact
+ * (a creation or a newer listing) says the connection exists. The connection keeps its last health.
+ */
+export function markDeleted(current: Connection, observation: ApiObservation): Connection {
+  if (current.deleted_at !== null) return current;
+  if (!factWins(observation.observedAtMs, current.facts_as_of.deleted, true)) return current;
+  return {
+    ...current,
+    deleted_at: observation.nowIso,
+    facts_as_of: { ...current.facts_as_of, deleted: observation.observedAtMs },
+    updated_at: observation.nowIso,
+  };
+}

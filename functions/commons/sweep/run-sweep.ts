@@ -1,0 +1,239 @@
+import { ConfigError, type FivetranCredential } from '../config.ts';
+import { FivetranClient, type FivetranClientOptions } from '../fivetran/client.ts';
+import { CredentialRejectedError, FivetranError } from '../fivetran/errors.ts';
+import { RequestCounter } from '../fivetran/request-counter.ts';
+import type { Store } from '../store/store.ts';
+import type { SweepRecord } from '../store/sweep-items.ts';
+import { acquireSweepLease, releaseSweepLease } from '../store/sweep-lease.ts';
+import { failAbandonedSweep, putSweepRecord } from '../store/sweep-records.ts';
+import type { TableRef } from '../store/table-ref.ts';
+import { checkWebhook } from './check-webhook.ts';
+import { confirmDeletions } from './confirm-deletions.ts';
+import { sweepConnections } from './sweep-connections.ts';
+import {
+  emptyTally,
+  ensureTime,
+  type SweepContext,
+  type SweepPhase,
+  type SweepProgress,
+  type SweepTally,
+  SweepTimeUp,
+} from './sweep-context.ts';
+import { ABANDONED_SWEEP_ERROR, newSweepId } from './sweep-control.ts';
+import { sweepGroups } from './sweep-groups.ts';
+import { sweepSchemas } from './sweep-schemas.ts';
+
+export interface SweepDeps {
+  readonly table: TableRef;
+  /** Connections are written through the store, which recomputes health and notifies real changes. */
+  readonly store: Store;
+  /** How to reach Fivetran; the sweep adds its own time budget and request counter. */
+  readonly fivetran: Omit<FivetranClientOptions, 'remainingMs' | 'counter' | 'credential'> & {
+    readonly credential: FivetranCredential | CredentialSource;
+  };
+  /** Schema requests this sweep may make (`SCHEMA_REQUEST_BUDGET`); 0 turns schema fetching off. */
+  readonly schemaRequestBudget: number;
+  /** Milliseconds this run may still take (a Lambda's `getRemainingTimeInMillis`). */
+  readonly remainingMs: () => number;
+  /** Stop this long before the deadline, so the record is written and the lease given back in time. */
+  readonly safetyMarginMs?: number;
+  /** The lease never outlives this (default 15 min, Lambda's longest run). */
+  readonly maxLeaseMs?: number;
+  /** A pre-assigned id (the api Lambda's async invoke); a fresh one by default. */
+  readonly sweepId?: string;
+  readonly now?: () => number;
+  /** Store writes and API confirmations in flight at once (default 16). */
+  readonly concurrency?: number;
+  readonly counter?: RequestCounter;
+  readonly onProgress?: (progress: SweepProgress) => void;
+  readonly log?: (line: string) => void;
+  /** A reason to stop now (e.g. "the server is shutting down"), checked between steps; null to go on. */
+  readonly stopRequested?: () => string | null;
+}
+
+export type SweepStart =
+  | { readonly status: 'started'; readonly id: string; readonly done: Promise<SweepRecord> }
+  | { readonly status: 'busy'; readonly id: string };
+
+export const DEFAULT_SAFETY_MARGIN_MS = 20_000;
+export const DEFAULT_MAX_LEASE_MS = 15 * 60_000;
+
+/**
+ * Takes the lease (or reports who holds it), records the sweep as `running`, and starts it; `done`
+ * resolves with the final record (also for a failed sweep: only a store failure rejects it). A sweep whose
+ * lease had expired without finishing is recorded `failed` here.
+ */
+export async function startSweep(deps: SweepDeps): Promise<SweepStart> {
+  const now = deps.now ?? Date.now;
+  const margin = deps.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
+  const startMs = now();
+  const id = deps.sweepId ?? newSweepId(startMs);
+  const leaseMs = Math.max(1_000, Math.min(deps.remainingMs(), deps.maxLeaseMs ?? DEFAULT_MAX_LEASE_MS));
+  const attempt = await acquireSweepLease(deps.table, { sweepId: id, nowMs: startMs, durationMs: leaseMs });
+  if (!attempt.acquired) return { status: 'busy', id: attempt.holder.sweep_id };
+  const startedAt = new Date(startMs).toISOString();
+  try {
+    if (attempt.abandoned !== null) {
+      await failAbandonedSweep(deps.table, attempt.abandoned.sweep_id, startedAt, ABANDONED_SWEEP_ERROR);
+    }
+    await putSweepRecord(deps.table, {
+      ...recordFields(id, startedAt, emptyTally(), new RequestCounter()),
+      outcome: 'running',
+      finished_at: null,
+      error: null,
+    });
+  } catch (error) {
+    await releaseSweepLease(deps.table, id).catch(() => {});
+    throw error;
+  }
+  const done = execute(deps, id, startedAt, now, margin).finally(() =>
+    releaseSweepLease(deps.table, id).catch(() => {}),
+  );
+  // The caller may not wait (POST /api/sweeps answers at once); it learns the end from the record.
+  done.catch(() => {});
+  return { status: 'started', id, done };
+}
+
+/** One sweep now, start to finish: the CLI and the sweep Lambda. */
+export async function runSweep(
+  deps: SweepDeps,
+): Promise<
+  | { readonly status: 'busy'; readonly id: string }
+  | { readonly status: 'finished'; readonly record: SweepRecord }
+> {
+  const start = await startSweep(deps);
+  if (start.status === 'busy') return start;
+  return { status: 'finished', record: await start.done };
+}
+
+function recordFields(id: string, startedAt: string, tally: SweepTally, counter: RequestCounter) {
+  const requests = counter.snapshot();
+  return {
+    id,
+    started_at: startedAt,
+    requests: { total: requests.total, by_status: requests.by_status },
+    connections_seen: tally.connections_seen,
+    connections_written: tally.connections_written,
+    connections_deleted: tally.connections_deleted,
+    schema_fetches: tally.schema_fetches,
+    items_written: tally.items_written,
+    webhook_active: tally.webhook_active,
+  };
+}
+
+/** Where the API credential comes from when it can change under a running process (Secrets Manager). */
+export interface CredentialSource {
+  get(): Promise<FivetranCredential>;
+  /** Reads it again, bypassing any cache: called once after a 401, so a rotated key needs no redeploy. */
+  refresh(): Promise<FivetranCredential>;
+}
+
+const sameCredential = (a: FivetranCredential, b: FivetranCredential) =>
+  a.apiKey === b.apiKey && a.apiSecret === b.apiSecret;
+
+interface PhaseState {
+  listingComplete: boolean;
+  /** Why the sweep stopped short of done after the listing (it is then `partial`). */
+  readonly notes: string[];
+  /** Worth telling, but nothing was left undone (the sweep can still be `succeeded`). */
+  readonly remarks: string[];
+}
+
+/** The phases in order; the listing must complete before anything is deleted or schemas are fetched. */
+async function runPhases(context: SweepContext, state: PhaseState): Promise<void> {
+  ensureTime(context, 'starting');
+  await sweepGroups(context);
+  const listing = await sweepConnections(context);
+  state.listingComplete = true;
+  await confirmDeletions(context, listing);
+  const webhookNote = await checkWebhook(context);
+  if (webhookNote !== null) state.remarks.push(webhookNote);
+  const schemas = await sweepSchemas(context, listing);
+  if (schemas.stoppedBecause !== null) {
+    state.notes.push(`schemas: ${schemas.stoppedBecause}; ${schemas.left} left for the next sweeps`);
+  }
+}
+
+async function execute(
+  deps: SweepDeps,
+  id: string,
+  startedAt: string,
+  now: () => number,
+  margin: number,
+): Promise<SweepRecord> {
+  const counter = deps.counter ?? new RequestCounter();
+  const stopRequested = deps.stopRequested ?? (() => null);
+  const timeLeft = () => (stopRequested() !== null ? 0 : deps.remainingMs() - margin);
+  const stopReason = () => stopRequested() ?? (timeLeft() <= 0 ? 'the time budget ran out' : null);
+  const tally = emptyTally();
+  const log = deps.log ?? (() => {});
+  const contextWith = (credential: FivetranCredential): SweepContext => ({
+    id,
+    table: deps.table,
+    store: deps.store,
+    client: new FivetranClient({ ...deps.fivetran, credential, counter, remainingMs: timeLeft }),
+    tally,
+    now,
+    timeLeft,
+    stopReason,
+    concurrency: deps.concurrency ?? 16,
+    schemaRequestBudget: deps.schemaRequestBudget,
+    log,
+    progress: (phase: SweepPhase) => deps.onProgress?.({ id, phase, requests: counter.total, ...tally }),
+  });
+
+  const state: PhaseState = { listingComplete: false, notes: [], remarks: [] };
+  const notes = state.notes;
+  let failure: string | null = null;
+  const source = deps.fivetran.credential;
+  try {
+    let credential = 'get' in source ? await source.get() : source;
+    try {
+      await runPhases(contextWith(credential), state);
+    } catch (error) {
+      // A 401 with a cached key: read the secret once more; a rotated key goes on within this sweep.
+      if (!(error instanceof CredentialRejectedError) || !('refresh' in source)) throw error;
+      const fresh = await source.refresh();
+      if (sameCredential(fresh, credential)) throw error;
+      credential = fresh;
+      log(`sweep ${id}: the API credential was rotated; going on with the new one`);
+      state.listingComplete = false;
+      await runPhases(contextWith(credential), state);
+    }
+  } catch (error) {
+    failure = describe(error);
+    // A rejected key fails the sweep wherever it happened; the message names the secret to update.
+    if (error instanceof CredentialRejectedError) state.listingComplete = false;
+  }
+  const listingComplete = state.listingComplete;
+  const outcome: SweepRecord['outcome'] = !listingComplete
+    ? 'failed'
+    : failure !== null || notes.length > 0
+      ? 'partial'
+      : 'succeeded';
+  const error =
+    [failure, ...notes, ...state.remarks].filter((part): part is string => part !== null).join('; ') || null;
+  const record: SweepRecord = {
+    ...recordFields(id, startedAt, tally, counter),
+    finished_at: new Date(now()).toISOString(),
+    outcome,
+    error,
+  };
+  deps.onProgress?.({ id, phase: 'done', requests: counter.total, ...tally });
+  await putSweepRecord(deps.table, record);
+  log(
+    `sweep ${id} ${outcome}: ${record.connections_seen} connections seen, ${record.connections_written} written, ` +
+      `${record.connections_deleted} deleted, ${record.schema_fetches} schema fetches, ` +
+      `${record.items_written} items written, ${record.requests.total} requests` +
+      (error ? ` (${error})` : ''),
+  );
+  return record;
+}
+
+/** Fivetran errors and time-ups are written for the operator already; anything else says what it was. */
+function describe(error: unknown): string {
+  if (error instanceof FivetranError || error instanceof SweepTimeUp || error instanceof ConfigError) {
+    return error.message;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

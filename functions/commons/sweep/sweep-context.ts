@@ -1,0 +1,74 @@
+import type { FivetranClient } from '../fivetran/client.ts';
+import type { Store } from '../store/store.ts';
+import type { TableRef } from '../store/table-ref.ts';
+
+export type SweepPhase = 'groups' | 'connections' | 'deletions' | 'webhook' | 'schemas' | 'done';
+
+/** Running counts, shown while a sweep runs and kept in its record at the end. */
+export interface SweepTally {
+  groups_seen: number;
+  connections_seen: number;
+  connections_written: number;
+  connections_deleted: number;
+  /** Connections absent from the listing, and how many of them were checked one by one. */
+  deletion_candidates: number;
+  deletions_checked: number;
+  schemas_due: number;
+  /** Schema fetches this sweep means to make: the due ones, up to the budget. */
+  schemas_planned: number;
+  schema_fetches: number;
+  /** Every data item put or updated (connections, groups, schema summaries, the webhook state). */
+  items_written: number;
+  webhook_active: boolean | null;
+}
+
+export interface SweepProgress extends Readonly<SweepTally> {
+  readonly id: string;
+  readonly phase: SweepPhase;
+  readonly requests: number;
+}
+
+export function emptyTally(): SweepTally {
+  return {
+    groups_seen: 0,
+    connections_seen: 0,
+    connections_written: 0,
+    connections_deleted: 0,
+    deletion_candidates: 0,
+    deletions_checked: 0,
+    schemas_due: 0,
+    schemas_planned: 0,
+    schema_fetches: 0,
+    items_written: 0,
+    webhook_active: null,
+  };
+}
+
+/** What every phase works with. */
+export interface SweepContext {
+  readonly id: string;
+  readonly table: TableRef;
+  readonly store: Store;
+  readonly client: FivetranClient;
+  readonly tally: SweepTally;
+  readonly now: () => number;
+  /** Milliseconds left before the sweep must stop (the safety margin already taken off). */
+  readonly timeLeft: () => number;
+  /** Why the sweep must stop now (time ran out, the server is shutting down), or null to go on. */
+  readonly stopReason: () => string | null;
+  /** Store writes (and API confirmations) in flight at once. */
+  readonly concurrency: number;
+  readonly schemaRequestBudget: number;
+  readonly progress: (phase: SweepPhase) => void;
+  readonly log: (line: string) => void;
+}
+
+/** The sweep must stop (time ran out, or its host is stopping): a listing cut short makes it `failed`. */
+export class SweepTimeUp extends Error {
+  override name = 'SweepTimeUp';
+}
+
+export function ensureTime(context: SweepContext, doing: string): void {
+  const reason = context.stopReason();
+  if (reason !== null) throw new SweepTimeUp(`${reason} while ${doing}`);
+}

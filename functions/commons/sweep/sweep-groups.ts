@@ -1,0 +1,53 @@
+import type { Destination, Group } from '../fivetran/schemas.ts';
+import { type GroupDestination, readAllGroups, saveGroup } from '../store/group-items.ts';
+import { ensureTime, type SweepContext } from './sweep-context.ts';
+
+function destinationOf(destination: Destination | undefined): GroupDestination | null {
+  if (!destination) return null;
+  return {
+    id: destination.id,
+    service: destination.service,
+    region: destination.region ?? null,
+    setup_status: destination.setup_status ?? null,
+    time_zone_offset: destination.time_zone_offset ?? null,
+  };
+}
+
+/**
+ * Groups and their destinations: `GET /v1/groups` and `GET /v1/destinations`, both paged at 1,000 (a
+ * destination shares its group's id), instead of one destination request per group. A group without a
+ * destination gets `destination: null`. Only groups whose content changed are written.
+ */
+export async function sweepGroups(context: SweepContext): Promise<void> {
+  const { client, tally } = context;
+  const groups: Group[] = [];
+  for await (const page of client.groupPages()) {
+    groups.push(...page.items);
+    ensureTime(context, 'listing groups');
+  }
+  tally.groups_seen = groups.length;
+  context.progress('groups');
+  const destinations = new Map<string, Destination>();
+  for await (const page of client.destinationPages()) {
+    for (const destination of page.items)
+      destinations.set(destination.group_id || destination.id, destination);
+    ensureTime(context, 'listing destinations');
+  }
+  const stored = await readAllGroups(context.table);
+  const nowIso = new Date(context.now()).toISOString();
+  for (const group of groups) {
+    const written = await saveGroup(
+      context.table,
+      {
+        id: group.id,
+        name: group.name,
+        created_at: group.created_at ?? null,
+        destination: destinationOf(destinations.get(group.id)),
+      },
+      stored.get(group.id),
+      nowIso,
+    );
+    if (written) tally.items_written++;
+  }
+  context.progress('groups');
+}

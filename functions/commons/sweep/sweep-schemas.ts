@@ -1,0 +1,107 @@
+import {
+  isMissingSchemaConfig,
+  NotFoundError,
+  PermissionMissingError,
+  RateLimitedError,
+  UnreachableError,
+} from '../fivetran/errors.ts';
+import { readSchemaFreshness, saveConnectionSchema } from '../store/schema-items.ts';
+import { compareDue, type DueSchema, schemaDue } from './schema-due.ts';
+import { summarizeSchemaConfig } from './schema-summary.ts';
+import type { ConnectionListing } from './sweep-connections.ts';
+import { ensureTime, type SweepContext, SweepTimeUp } from './sweep-context.ts';
+import { WorkPool } from './work-pool.ts';
+
+export interface SchemaPhaseResult {
+  /** Schemas still due when the phase ended (budget or time): the next sweeps take them, oldest first. */
+  readonly left: number;
+  /** Why the phase stopped early, or null. */
+  readonly stoppedBecause: string | null;
+}
+
+/**
+ * Schema selections for the listed connections that are new, changed, or fetched more than a day ago,
+ * never-fetched first, then oldest first, within the per-sweep request budget. `NotFound_SchemaConfig` is
+ * "no schema yet" and is recorded as such. Rate limiting or an unreachable API ends the phase (the listing
+ * is already safe); the rest waits for the next sweep.
+ */
+export async function sweepSchemas(
+  context: SweepContext,
+  listing: ConnectionListing,
+): Promise<SchemaPhaseResult> {
+  const { tally } = context;
+  const nowMs = context.now();
+  const freshness = await readSchemaFreshness(context.table);
+  const due: DueSchema[] = [];
+  for (const candidate of listing.seen.values()) {
+    if (listing.stored.get(candidate.id)?.deleted_at) continue;
+    const entry = schemaDue(candidate, freshness.get(candidate.id), nowMs);
+    if (entry !== null) due.push(entry);
+  }
+  due.sort(compareDue);
+  tally.schemas_due = due.length;
+
+  const budget = Math.max(0, context.schemaRequestBudget);
+  const batch = due.slice(0, budget);
+  tally.schemas_planned = batch.length;
+  context.progress('schemas');
+  let stoppedBecause: string | null = null;
+  let done = 0;
+  const pool = new WorkPool(Math.min(4, context.concurrency));
+  try {
+    for (const entry of batch) {
+      ensureTime(context, 'fetching schemas');
+      await pool.add(async () => {
+        await fetchSchema(context, entry);
+        done++;
+        context.progress('schemas');
+      });
+    }
+    await pool.drain();
+  } catch (error) {
+    await pool.settle();
+    if (
+      !(
+        error instanceof SweepTimeUp ||
+        error instanceof RateLimitedError ||
+        error instanceof UnreachableError
+      )
+    ) {
+      throw error;
+    }
+    stoppedBecause = error.message;
+  }
+  const left = due.length - done;
+  if (stoppedBecause === null && left > 0 && budget > 0) {
+    stoppedBecause = `the schema request budget (${budget}) was spent`;
+  }
+  return { left, stoppedBecause };
+}
+
+async function fetchSchema(context: SweepContext, entry: DueSchema): Promise<void> {
+  const base = {
+    connection_id: entry.id,
+    fetched_at: new Date(context.now()).toISOString(),
+    fingerprint: entry.fingerprint,
+    synced_as_of: entry.succeeded_at,
+  };
+  context.tally.schema_fetches++;
+  try {
+    const config = await context.client.connectionSchemas(entry.id);
+    await saveConnectionSchema(context.table, {
+      ...base,
+      state: 'present',
+      summary: summarizeSchemaConfig(config),
+    });
+  } catch (error) {
+    if (isMissingSchemaConfig(error)) {
+      await saveConnectionSchema(context.table, { ...base, state: 'none', summary: null });
+    } else if (error instanceof NotFoundError || error instanceof PermissionMissingError) {
+      // Gone since the listing, or hidden from this key: the next sweep's listing decides.
+      return;
+    } else {
+      throw error;
+    }
+  }
+  context.tally.items_written++;
+}

@@ -1,0 +1,209 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLocalConfig } from '#commons/config';
+import { startLocalDynamo } from '#commons/local-store/local-dynamo';
+import { createStore } from '#commons/store/store';
+import { status } from '../../functions/cli/commands/status.ts';
+import { startLocalServer } from '../../functions/local/local-server.ts';
+import {
+  capture,
+  connection,
+  freePort,
+  putGroup,
+  type ReadFixture,
+  saveConnections,
+  startReadFixture,
+} from '../read/read-fixture.ts';
+
+const HEALTHS = ['failing', 'healthy', 'delayed', 'healthy', 'paused', 'healthy', 'failing'] as const;
+const seeded = HEALTHS.map((health, i) =>
+  connection(`c${i}`, { health, group: 'warehouse', service: i % 2 ? 'salesforce' : 'postgres' }),
+);
+
+describe('CLI status through a running local server', () => {
+  let fx: ReadFixture;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    fx = await startReadFixture({ apiToken: 'tok', mode: 'live' });
+    await saveConnections(fx.store, seeded);
+    await putGroup(fx.table, {
+      id: 'warehouse',
+      name: 'Warehouse',
+      destination: {
+        id: 'warehouse',
+        service: 'snowflake',
+        region: null,
+        setup_status: 'CONNECTED',
+        time_zone_offset: null,
+      },
+    });
+    const { port } = new URL(fx.url);
+    // DATA_DIR points nowhere: the server is the only way in.
+    env = {
+      HOST: '127.0.0.1',
+      PORT: port,
+      API_TOKEN: 'tok',
+      DATA_DIR: join(tmpdir(), 'fivetran-metadata-none'),
+    };
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('prints counts and the connections that need a look, failing first, without colour when not a TTY', async () => {
+    // Prepare
+    const run = capture(env);
+
+    // Act
+    const code = await status([], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    const out = run.out();
+    expect(out).toContain(`the local server at ${fx.url} (live)`);
+    expect(out).toMatch(/Connections:\s+7 \(2 failing · 1 delayed · 1 paused · 3 healthy\)/);
+    const rows = out.split('\n').filter((line) => /^(failing|delayed|paused|healthy) /.test(line));
+    expect(rows.map((line) => line.split(/\s+/).slice(0, 2))).toEqual([
+      ['failing', 'c0_schema'],
+      ['failing', 'c6_schema'],
+      ['delayed', 'c2_schema'],
+      ['paused', 'c4_schema'],
+    ]);
+    expect(rows[0]).toContain('Warehouse (snowflake)');
+    expect(rows[0]).toContain('Connection reset by peer');
+    expect(out).toContain('(3 healthy not listed; --all lists every connection)');
+    expect(out).not.toContain('\u001b[');
+  });
+
+  it('lists every connection with --all, one health with --health, in colour with --color', async () => {
+    // Prepare
+    const all = capture(env);
+    const healthy = capture(env);
+
+    // Act
+    await status(['--all'], all.io);
+    await status(['--health', 'healthy', '--color'], healthy.io);
+
+    // Assess
+    expect(
+      all
+        .out()
+        .split('\n')
+        .filter((line) => /^(failing|delayed|paused|healthy) /.test(line)),
+    ).toHaveLength(7);
+    expect(healthy.out()).toContain('\u001b[32mhealthy');
+    expect(healthy.out()).not.toContain('c0_schema');
+  });
+
+  it('answers --json with the summary and the listed connections', async () => {
+    // Prepare
+    const run = capture(env);
+
+    // Act
+    const code = await status(['--json'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    const parsed = JSON.parse(run.out());
+    expect(parsed.summary).toMatchObject({ connections_total: 7, by_health: { failing: 2 } });
+    expect(parsed.connections.map((c: { id: string }) => c.id).sort()).toEqual(['c0', 'c2', 'c4', 'c6']);
+  });
+
+  it('refuses a bad --health, and says when the token is wrong', async () => {
+    // Prepare
+    const bad = capture(env);
+    const wrongToken = capture({ ...env, API_TOKEN: 'nope' });
+
+    // Act
+    const codes = [await status(['--health', 'sick'], bad.io), await status([], wrongToken.io)];
+
+    // Assess
+    expect(codes).toEqual([1, 4]);
+    expect(bad.err()).toMatch(/--health must be one of failing, delayed, paused, healthy/);
+    expect(wrongToken.err()).toMatch(/bearer token.*API_TOKEN/);
+  });
+});
+
+describe('CLI status without a running server', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fivetran-metadata-status-'));
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    // A server filled the store, then stopped.
+    const server = await startLocalServer(
+      loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }),
+      { log: () => {} },
+    );
+    await saveConnections(server.store, seeded);
+    await server.close();
+    env = { HOST: '127.0.0.1', PORT: String(await freePort()), DATA_DIR: dataDir };
+  });
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads the store under DATA_DIR directly, and releases it afterwards', async () => {
+    // Prepare
+    const first = capture(env);
+    const second = capture(env);
+
+    // Act
+    const codes = [await status(['--json'], first.io), await status(['--json'], second.io)];
+
+    // Assess
+    expect(codes).toEqual([0, 0]);
+    expect(JSON.parse(first.out())).toMatchObject({
+      source: `DATA_DIR ${dataDir}`,
+      summary: { connections_total: 7 },
+    });
+    expect(JSON.parse(second.out()).summary.connections_total).toBe(7);
+  });
+
+  it('says what to do when nothing is stored yet', async () => {
+    // Prepare
+    const empty = mkdtempSync(join(tmpdir(), 'fivetran-metadata-empty-'));
+    const run = capture({ ...env, DATA_DIR: empty });
+
+    // Act
+    const code = await status([], run.io);
+    rmSync(empty, { recursive: true, force: true });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(run.err()).toMatch(/nothing is stored under DATA_DIR .*npm start.*--table/);
+  });
+
+  it('reads a deployed table with --table (here dynalite through --endpoint)', async () => {
+    // Prepare
+    const dynamo = await startLocalDynamo({ tableName: 'fivetran-metadata-prod' });
+    const store = createStore({
+      client: dynamo.documentClient,
+      tableName: dynamo.tableName,
+      retentionDays: 90,
+    });
+    await saveConnections(store, seeded.slice(0, 3));
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    const run = capture(env);
+
+    // Act
+    const code = await status(
+      ['--json', '--table', 'fivetran-metadata-prod', '--region', 'eu-west-1', '--endpoint', dynamo.endpoint],
+      run.io,
+    );
+    await dynamo.close();
+
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(run.out())).toMatchObject({
+      source: 'table fivetran-metadata-prod (eu-west-1)',
+      summary: { connections_total: 3, mode: 'deployed' },
+    });
+  });
+});
