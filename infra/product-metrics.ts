@@ -1,6 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/commons/powertools/constants.ts';
+import {
+  SweepMetric,
+  type SweepMetricName,
+  WebhookMetric,
+  type WebhookMetricName,
+} from '../functions/commons/powertools/metric-names.ts';
 
 /**
  * The product's own metrics, as the Lambdas publish them with Powertools Metrics (EMF): one namespace, the
@@ -9,23 +15,11 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/commons/powertools
 export const METRIC_NAMESPACE = METRICS_NAMESPACE;
 export { SERVICE_NAME };
 
-export const METRIC_NAMES = [
-  'EventStored',
-  'DuplicateIgnored',
-  'SignatureInvalid',
-  'EventQuarantined',
-  'ProbeAnswered',
-  'ConnectionsSeen',
-  'ItemsWritten',
-  'ApiRequests',
-  'ApiThrottled',
-  'SweepSucceeded',
-  'SweepFailed',
-] as const;
+export const METRIC_NAMES = [...Object.values(WebhookMetric), ...Object.values(SweepMetric)];
 
-export type MetricName = (typeof METRIC_NAMES)[number];
+export type MetricName = WebhookMetricName | SweepMetricName;
 
-/** A product metric summed over `period` (every product metric is a count). */
+/** A product metric summed over `period` (`WebhookActive` is a 0/1 gauge: its dashboard graph uses Minimum). */
 export function productMetric(name: MetricName, period: Duration = Duration.minutes(5)): Metric {
   return new Metric({
     namespace: METRIC_NAMESPACE,

@@ -2,32 +2,11 @@ import type { FivetranCredential } from '#commons/config';
 import { FivetranClient } from '#commons/fivetran/client';
 import { saveRegisteredWebhook } from '#commons/store/registered-webhook';
 import type { TableRef } from '#commons/store/table-ref';
+import { WEBHOOK_EVENTS } from '#commons/webhook-secret/webhook-registration';
 import { type Simulator, startSimulator } from '../simulator/simulator.ts';
 
 /** The demo account: big enough to look like a real one, small enough to sweep in a moment. */
 export const DEMO_ACCOUNT = { seed: 'demo', groups: 4, connections: 40, syncEveryMs: 3_000 } as const;
-
-/** The events the product subscribes to (the contract's list). */
-export const DEMO_WEBHOOK_EVENTS: readonly string[] = [
-  'sync_start',
-  'sync_end',
-  'connection_successful',
-  'connection_failure',
-  'create_connector',
-  'pause_connector',
-  'resume_connector',
-  'edit_connector',
-  'delete_connector',
-  'force_update_connector',
-  'resync_connector',
-  'resync_table',
-  'dbt_run_start',
-  'dbt_run_succeeded',
-  'dbt_run_failed',
-  'transformation_start',
-  'transformation_succeeded',
-  'transformation_failed',
-];
 
 export interface DemoAccount {
   readonly sim: Simulator;
@@ -68,7 +47,7 @@ export async function startDemoAccount(options: DemoOptions): Promise<DemoAccoun
     const client = new FivetranClient({ baseUrl: sim.url, credential: sim.credential, credentialName });
     const webhook = await client.createAccountWebhook({
       url: options.webhookUrl,
-      events: DEMO_WEBHOOK_EVENTS,
+      events: WEBHOOK_EVENTS,
       secret: options.webhookSecret,
       active: true,
     });

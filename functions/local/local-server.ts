@@ -14,6 +14,7 @@ import { createStore, type Store } from '#commons/store/store';
 import type { TableRef } from '#commons/store/table-ref';
 import type { SweepControl } from '#commons/sweep/sweep-control';
 import { MAX_WEBHOOK_BODY_BYTES } from '#commons/webhook/webhook-decision';
+import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
 import { loadOrCreateWebhookSecret } from '#commons/webhook-secret/local-secret-file';
 import { staticSecretSource } from '#commons/webhook-secret/secret-source';
 import { type DemoAccount, type DemoOptions, startDemoAccount } from './demo-account.ts';
@@ -155,7 +156,11 @@ export async function startLocalServer(
       healthz: true,
       webhook: {
         store,
-        secrets: staticSecretSource(secret.secrets),
+        // A generated secret lives in DATA_DIR, where `webhook register` / `rotate-secret` rewrite it.
+        secrets:
+          secret.source === 'file'
+            ? fileSecretSource(dataDir, secret.secrets)
+            : staticSecretSource(secret.secrets),
         onError: (failure, step) => log(`webhook: ${step} failed: ${(failure as Error).message}`),
       },
       onWebhookAnswer: (answer) => {

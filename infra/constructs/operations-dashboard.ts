@@ -59,11 +59,20 @@ export class OperationsDashboard extends Construct {
           'ProbeAnswered',
           'SignatureInvalid',
           'EventQuarantined',
+          'BodyTooLarge',
+          'StoreUnavailable',
         ]),
-        product('Sweeps', ['SweepSucceeded', 'SweepFailed', 'ConnectionsSeen', 'ItemsWritten']),
+        product('Sweeps', [
+          'SweepSucceeded',
+          'SweepPartial',
+          'SweepFailed',
+          'ConnectionsSeen',
+          'ItemsWritten',
+          'WebhookActive',
+        ]),
       ],
       [
-        product('Read API', ['ApiRequests', 'ApiThrottled']),
+        product('Fivetran API (sweep requests)', ['ApiRequests', 'ApiThrottled']),
         new GraphWidget({
           title: 'API Gateway (all routes)',
           width: 12,

@@ -131,13 +131,12 @@ async function direct(env: Env, secretId: string | undefined, io: CliIo, json: b
     );
   }
   // The store, opened the way the local server opens it: loaded only on this path (the SDK is heavy).
-  const [{ lockDataDir }, { startLocalDynamo }, { createStore }, { runSweep }] =
-    await Promise.all([
-      import('#commons/local-store/data-dir-lock'),
-      import('#commons/local-store/local-dynamo'),
-      import('#commons/store/store'),
-      import('#commons/sweep/run-sweep'),
-    ]);
+  const [{ lockDataDir }, { startLocalDynamo }, { createStore }, { runSweep }] = await Promise.all([
+    import('#commons/local-store/data-dir-lock'),
+    import('#commons/local-store/local-dynamo'),
+    import('#commons/store/store'),
+    import('#commons/sweep/run-sweep'),
+  ]);
   const dataDir = resolve(config.dataDir);
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dataDir, { recursive: true });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiSchemas } from './response-schemas.ts';
 import { ROUTE_SPECS, type RouteSpec } from './route-specs.ts';
 

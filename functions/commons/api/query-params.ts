@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HEALTH_VALUES } from '../health.ts';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../store/query-page.ts';
 

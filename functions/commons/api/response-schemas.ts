@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HEALTH_VALUES } from '../health.ts';
 import { RUN_MODES } from '../queries/summary.ts';
 

@@ -4,34 +4,5 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from './constants.ts';
 /** The one configured metrics instance (EMF, flushed by the middy middleware). */
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 
-/** Webhook metric names; the stack's alarms and dashboard use the same names. */
-export const WebhookMetric = {
-  EventStored: 'EventStored',
-  DuplicateIgnored: 'DuplicateIgnored',
-  SignatureInvalid: 'SignatureInvalid',
-  EventQuarantined: 'EventQuarantined',
-  ProbeAnswered: 'ProbeAnswered',
-  BodyTooLarge: 'BodyTooLarge',
-  StoreUnavailable: 'StoreUnavailable',
-} as const;
-export type WebhookMetricName = (typeof WebhookMetric)[keyof typeof WebhookMetric];
-
+export * from './metric-names.ts';
 export { MetricUnit };
-
-/**
- * Sweep metric names; the stack's alarms and dashboard use the same names. `SweepSucceeded` counts every
- * sweep whose connection listing completed (outcome `succeeded` or `partial`: the account was brought up to
- * date; a `partial` one only left schema summaries for the next sweep), `SweepPartial` those among them that
- * stopped early, `SweepFailed` the rest. `WebhookActive` is 1/0 when a registered webhook was checked.
- */
-export const SweepMetric = {
-  SweepSucceeded: 'SweepSucceeded',
-  SweepPartial: 'SweepPartial',
-  SweepFailed: 'SweepFailed',
-  ConnectionsSeen: 'ConnectionsSeen',
-  ItemsWritten: 'ItemsWritten',
-  ApiRequests: 'ApiRequests',
-  ApiThrottled: 'ApiThrottled',
-  WebhookActive: 'WebhookActive',
-} as const;
-export type SweepMetricName = (typeof SweepMetric)[keyof typeof SweepMetric];
