@@ -47,7 +47,12 @@ describe('the local server’s sweeps', () => {
   it('sweeps again every interval, never two at once', async () => {
     // Act
     sweeps = start(40);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Wait for a second finished sweep however slow the machine is (bounded), rather than a fixed time.
+    const finished = async () =>
+      (await listSweeps(fx.table, { limit: 100, cursor: null })).items.filter((r) => r.finished_at !== null);
+    for (let i = 0; i < 200 && (await finished()).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await sweeps.stop();
     const records = (await listSweeps(fx.table, { limit: 100, cursor: null })).items;
 

@@ -1,5 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectionDetailSchema } from '#commons/api/response-schemas';
+import { createRouter } from '#commons/api/router';
 import { readAllConnections } from '#commons/store/all-connections';
 import { connectionKey } from '#commons/store/keys';
 import { getConnectionSchema } from '#commons/store/schema-items';
@@ -133,5 +135,37 @@ describe('schema selections', () => {
     expect(raw).not.toContain('db.internal.example.com');
     expect(raw).not.toContain('******');
     expect(raw).not.toContain('password');
+  });
+});
+
+describe('GET /api/connections/{id} after a sweep', () => {
+  it('shows the schema selection and the allow-listed config, in the published shape', async () => {
+    // Prepare
+    const fx = await startSweepFixture({ seed: 21, groups: 2, connections: 10 });
+    try {
+      await fx.sweep({ schemaRequestBudget: 100 });
+      const withSchema = [...fx.sim.account.schemas.keys()][0] as string;
+      const router = createRouter({ store: fx.store, table: fx.table });
+
+      // Act
+      const response = await router({
+        method: 'GET',
+        path: `/api/connections/${withSchema}`,
+        query: {},
+        headers: {},
+        body: new Uint8Array(),
+      });
+      const detail = JSON.parse(response.body);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(connectionDetailSchema.safeParse(detail).success).toBe(true);
+      expect(detail.schema_selection).toMatchObject({ state: 'present', summary: { truncated: false } });
+      expect(detail.schema_selection.summary.schemas_enabled).toBeGreaterThan(0);
+      expect(detail.config).not.toBeNull();
+      expect(JSON.stringify(detail.config)).not.toMatch(/password|secret|token|private_key/i);
+    } finally {
+      await fx.close();
+    }
   });
 });

@@ -75,7 +75,28 @@ export const syncRunSchema = z.strictObject({
 });
 apiSchemas.add(syncRunSchema, { id: 'SyncRun' });
 
+const schemaSelectionSchema = z.strictObject({
+  state: z
+    .enum(['present', 'none'])
+    .describe('`none`: Fivetran has no schema config yet (before the first sync)'),
+  fetched_at: instant,
+  summary: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe(
+      'Counts of enabled schemas, tables and columns, and per enabled schema its tables and sync modes',
+    ),
+});
+apiSchemas.add(schemaSelectionSchema, { id: 'SchemaSelection' });
+
 export const connectionDetailSchema = connectionSchema.extend({
+  config: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+    .nullable()
+    .describe("The non-sensitive, allow-listed part of Fivetran's `config`, from the sweep"),
+  schema_selection: schemaSelectionSchema
+    .nullable()
+    .describe('What the connection replicates, from the sweep; null until its schema was fetched'),
   syncs: z.array(syncRunSchema).describe('The last 20 sync runs, newest first.'),
 });
 apiSchemas.add(connectionDetailSchema, { id: 'ConnectionDetail' });

@@ -10,6 +10,7 @@ import { listSweeps } from '../queries/sweeps.ts';
 import { CursorError } from '../store/cursor.ts';
 import { eventView } from '../store/items.ts';
 import type { Page } from '../store/query-page.ts';
+import { getConnectionSchema } from '../store/schema-items.ts';
 import type { Store } from '../store/store.ts';
 import type { TableRef } from '../store/table-ref.ts';
 import type { SweepControl } from '../sweep/sweep-control.ts';
@@ -138,8 +139,20 @@ export function createRouter(options: RouterOptions): Router {
     },
     'GET /api/connections/{id}': async (_request, [id = '']) => {
       const found = await connection(id);
-      const syncs = await store.listSyncRuns(found.id, 20);
-      return json(200, { ...connectionView(found), syncs: syncs.map(syncRunView) });
+      const [syncs, schema] = await Promise.all([
+        store.listSyncRuns(found.id, 20),
+        getConnectionSchema(table, found.id),
+      ]);
+      return json(200, {
+        ...connectionView(found),
+        config: found.config,
+        schema_selection: schema && {
+          state: schema.state,
+          fetched_at: schema.fetched_at,
+          summary: schema.summary,
+        },
+        syncs: syncs.map(syncRunView),
+      });
     },
     'GET /api/connections/{id}/events': async (request, [id = '']) => {
       const { limit, cursor } = parse(pageQuery, request.query);

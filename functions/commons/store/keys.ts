@@ -15,6 +15,7 @@
  * | group           | `GROUP#<id>`          | `GROUP`           | `GROUPS` / `<id>`               | —                                           | —                            |
  * | schema summary  | `CONN#<id>`           | `SCHEMA`          | `SCHEMAS` / `<id>`              | —                                           | —                            |
  * | our webhook     | `ACCOUNT`             | `WEBHOOK`         | —                               | —                                           | —                            |
+ * | health changes  | `ACCOUNT`             | `HEALTH_CHANGES`  | —                               | —                                           | —                            |
  *
  * - `<instant>` is an ISO-8601 UTC string from `Date#toISOString` (fixed width), so string order is time
  *   order: events sort by Fivetran's `created` (the receive time when absent), sync runs by start (or end).
@@ -29,6 +30,7 @@
  * - A connection's schema summary (enabled schemas/tables and sync modes, from the sweep) is its own item, so
  *   a large selection never weighs on the connection item; `SCHEMAS` lets the sweep read every summary's
  *   freshness in a few queries to decide which to fetch next.
+ * - `ACCOUNT`/`HEALTH_CHANGES` keeps the last 20 health changes for the dashboard (one small item, no scan).
  * - `ACCOUNT`/`WEBHOOK` is the webhook `webhook register` created at Fivetran (id and URL, never its secret).
  * - Every item carries `schema_version` (see `SCHEMA_VERSION`); a change of shape ships with its migration.
  */
