@@ -386,6 +386,6 @@ describe('simulator: deliveries from simulated syncs', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   if (!condition()) throw new Error('condition not met');
 }

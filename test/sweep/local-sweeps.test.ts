@@ -70,7 +70,10 @@ describe('the local server’s sweeps', () => {
     // Prepare: a slow API, so the sweep at start is still listing.
     fx.sim.knobs.latencyMs = 150;
     sweeps = start(null);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const running = async () =>
+      (await listSweeps(fx.table, { limit: 1, cursor: null })).items[0]?.outcome === 'running';
+    for (let i = 0; i < 200 && !(await running()); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
 
     // Act
     await sweeps.stop();
