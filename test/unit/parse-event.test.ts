@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventIdentity } from '#commons/webhook/event-identity';
 import { isCreationProbe, isDummyEvent, parseEvent } from '#commons/webhook/parse-event';
 import {
   creationProbe,
@@ -105,6 +106,14 @@ describe('Function: parseEvent', () => {
     expect(event.event).toBe('brand_new_event');
     expect(event.payload).toMatchObject({ extra: { a: 1 } });
     expect(event.data).toEqual({ x: true });
+  });
+
+  it('keeps an own __proto__ key as content, so it is part of the identity', () => {
+    // Act
+    const event = parsed('{"event":"sync_end","__proto__":{"x":1}}');
+    // Assess
+    expect(Object.keys(event.payload)).toContain('__proto__');
+    expect(eventIdentity(event.payload)).not.toBe(eventIdentity({ event: 'sync_end' }));
   });
 
   it('keeps an unreadable created as null instant rather than failing', () => {

@@ -80,7 +80,9 @@ export function parseEvent(body: Uint8Array): ParseOutcome {
     const where = issue?.path.length ? issue.path.join('.') : 'body';
     return { ok: false, reason: `${where}: ${issue?.message ?? 'invalid'}` };
   }
-  return { ok: true, event: normaliseEvent(result.data) };
+  // zod validates only; the payload is the parsed body itself, because copying it (as zod's output does)
+  // would turn an own `__proto__` key into a prototype and drop it from the identity.
+  return { ok: true, event: normaliseEvent(json as WebhookPayload) };
 }
 
 export function normaliseEvent(payload: WebhookPayload): FivetranEvent {
