@@ -1,25 +1,21 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
 import { healthChangeLog } from '#commons/alerts/health-change-log';
-import type { ApiResponse } from '#commons/api/http-types';
+import { startHttpServer } from '#commons/api/node-http-server';
 import { createRouter, WEBHOOK_PATH } from '#commons/api/router';
-import { ConfigError, type FivetranCredential, type LocalConfig } from '#commons/config';
+import type { FivetranCredential, LocalConfig } from '#commons/config';
 import { lockDataDir } from '#commons/local-store/data-dir-lock';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import type { HealthNotifier } from '#commons/store/health-notifier';
 import { createStore, type Store } from '#commons/store/store';
 import type { TableRef } from '#commons/store/table-ref';
 import type { SweepControl } from '#commons/sweep/sweep-control';
-import { MAX_WEBHOOK_BODY_BYTES } from '#commons/webhook/webhook-decision';
 import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
 import { loadOrCreateWebhookSecret } from '#commons/webhook-secret/local-secret-file';
 import { staticSecretSource } from '#commons/webhook-secret/secret-source';
 import { type DemoAccount, type DemoOptions, startDemoAccount } from './demo-account.ts';
 import { type LocalSweeps, localSweepControl } from './local-sweeps.ts';
-import { BodyTooLargeError, readBody } from './read-body.ts';
 
 export const ENV_CREDENTIAL_NAME = 'FIVETRAN_API_KEY/FIVETRAN_API_SECRET';
 
@@ -71,30 +67,9 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-const EMPTY: Uint8Array = new Uint8Array(0);
-
 /** The address a client on this machine reaches the server at (a wildcard bind answers on loopback). */
 function reachableUrl(url: string): string {
   return url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
-function firstValues(params: URLSearchParams): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of params) if (!(key in query)) query[key] = value;
-  return query;
-}
-
-function send(res: ServerResponse, response: ApiResponse, closeConnection = false): void {
-  res.writeHead(response.status, {
-    ...response.headers,
-    'content-length': Buffer.byteLength(response.body),
-    ...(closeConnection ? { connection: 'close' } : {}),
-  });
-  res.end(response.body);
 }
 
 /**
@@ -171,79 +146,14 @@ export async function startLocalServer(
         log(`${request.method} ${request.path} failed: ${(failure as Error).message}`),
     });
 
-    let closing = false;
-    let inFlight = 0;
-    let drained: (() => void) | null = null;
-
-    async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-      const method = (req.method ?? 'GET').toUpperCase();
-      const url = new URL(req.url ?? '/', 'http://local');
-      if (closing) {
-        send(
-          res,
-          { status: 503, headers: { 'retry-after': '5' }, body: '{"message":"shutting down; retry later"}' },
-          true,
-        );
-        return;
-      }
-      let body = EMPTY;
-      if (method !== 'GET' && method !== 'HEAD') {
-        try {
-          body = await readBody(req, MAX_WEBHOOK_BODY_BYTES);
-        } catch (failure) {
-          if (!(failure instanceof BodyTooLargeError)) throw failure;
-          log(`${method} ${url.pathname}: 413, body over ${MAX_WEBHOOK_BODY_BYTES} bytes (stopped reading)`);
-          const message = `{"message":"body exceeds ${MAX_WEBHOOK_BODY_BYTES} bytes"}`;
-          send(
-            res,
-            { status: 413, headers: { 'content-type': 'application/json; charset=utf-8' }, body: message },
-            true,
-          );
-          // The rest of the body is never read: once the answer is out, drop the connection.
-          res.once('finish', () => setTimeout(() => req.socket.destroy(), 50).unref());
-          return;
-        }
-      }
-      const response = await router({
-        method,
-        path: url.pathname,
-        query: firstValues(url.searchParams),
-        headers: req.headers,
-        body,
-      });
-      send(res, response, closing);
-    }
-
-    const server = createServer((req, res) => {
-      inFlight++;
-      handle(req, res)
-        .catch((failure: unknown) => {
-          log(`request failed: ${(failure as Error).message}`);
-          if (!res.headersSent)
-            send(res, { status: 500, headers: {}, body: '{"message":"internal error"}' }, true);
-          else res.destroy();
-        })
-        .finally(() => {
-          inFlight--;
-          if (inFlight === 0) drained?.();
-        });
+    const server = await startHttpServer({
+      router,
+      host: config.host,
+      port: config.port,
+      log,
+      addressNames: { host: 'HOST', port: 'PORT' },
     });
-    server.keepAliveTimeout = 5_000;
-
-    await new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', (failure: NodeJS.ErrnoException) => {
-        rejectListen(
-          failure.code === 'EADDRINUSE'
-            ? new ConfigError(`${config.host}:${config.port} is already in use; set PORT to another port`)
-            : failure.code === 'EADDRNOTAVAIL'
-              ? new ConfigError(`HOST=${config.host} is not an address of this machine`)
-              : failure,
-        );
-      });
-      server.listen(config.port, config.host, () => resolveListen());
-    });
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${urlHost(config.host)}:${port}`;
+    const url = server.url;
     const webhookUrl = `${reachableUrl(url)}${WEBHOOK_PATH}`;
     const openDynamo = dynamo;
 
@@ -281,8 +191,7 @@ export async function startLocalServer(
         });
       } catch (failure) {
         await demo?.close().catch(() => {});
-        server.closeAllConnections();
-        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        await server.close();
         throw failure;
       }
     }
@@ -294,13 +203,8 @@ export async function startLocalServer(
         // Sweeps first (they stop at their next step and record it), then the simulated account.
         await sweeps?.stop();
         await runningDemo?.close();
-        closing = true;
-        const stopped = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-        server.closeIdleConnections();
-        if (inFlight > 0) await new Promise<void>((resolveDrain) => (drained = resolveDrain));
-        // Every acknowledged request has finished; nothing left on any connection can be lost.
-        server.closeAllConnections();
-        await stopped;
+        // Every acknowledged request finishes before the store closes: nothing acknowledged can be lost.
+        await server.close();
         await openDynamo.close();
         releaseLock();
       })();
@@ -323,7 +227,7 @@ export async function startLocalServer(
         created: secret.created,
       },
       freshDataDir: dynamo.created,
-      inFlight: () => inFlight,
+      inFlight: () => server.inFlight(),
       close,
     };
   } catch (failure) {

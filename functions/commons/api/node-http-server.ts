@@ -13,11 +13,15 @@ export interface HttpServerOptions {
   readonly port: number;
   /** One line per notable thing (default: nothing). */
   readonly log?: (line: string) => void;
+  /** How the address is named in a listen error: the env vars for the local server, the flags for `serve`. */
+  readonly addressNames?: { readonly host: string; readonly port: string };
 }
 
 export interface HttpServer {
   /** `http://<host>:<port>` */
   readonly url: string;
+  /** Requests being handled right now. */
+  inFlight(): number;
   /** Stops accepting, finishes the requests in flight, then closes every connection. */
   close(): Promise<void>;
 }
@@ -47,7 +51,7 @@ const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
 
 /**
  * The shared router over node:http: bodies read up to the webhook limit (413 past it, without buffering the
- * rest), one plain request per call, graceful close. Used by `fivetran-metadata serve` and the CLI.
+ * rest), one plain request per call, graceful close. Used by the local server and `fivetran-metadata serve`.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { router } = options;
@@ -77,6 +81,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         body = await readBody(req, MAX_WEBHOOK_BODY_BYTES);
       } catch (failure) {
         if (!(failure instanceof BodyTooLargeError)) throw failure;
+        log(`${method} ${url.pathname}: 413, body over ${MAX_WEBHOOK_BODY_BYTES} bytes (stopped reading)`);
         send(
           res,
           {
@@ -117,13 +122,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   server.keepAliveTimeout = 5_000;
 
+  const names = options.addressNames ?? { host: 'the host', port: 'the port' };
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', (failure: NodeJS.ErrnoException) => {
       rejectListen(
         failure.code === 'EADDRINUSE'
-          ? new ConfigError(`${options.host}:${options.port} is already in use; choose another port`)
+          ? new ConfigError(
+              `${options.host}:${options.port} is already in use; set ${names.port} to another port`,
+            )
           : failure.code === 'EADDRNOTAVAIL'
-            ? new ConfigError(`${options.host} is not an address of this machine`)
+            ? new ConfigError(`${names.host}=${options.host} is not an address of this machine`)
             : failure,
       );
     });
@@ -134,6 +142,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   let closed: Promise<void> | null = null;
   return {
     url: `http://${urlHost(options.host)}:${port}`,
+    inFlight: () => inFlight,
     close: () => {
       closed ??= (async () => {
         closing = true;
