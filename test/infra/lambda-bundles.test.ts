@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AssetStaging } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/lambda-bundling.ts';
 import { LAMBDA_ENTRIES } from '../../infra/lambda-entries.ts';
 import { buildStack } from './stack-fixture.ts';
@@ -27,7 +27,16 @@ const IMPORT_ENV = {
 
 describe('Lambda bundles', () => {
   const work = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  // Under `npx -p node@24 -- npm test` the outer npx exports npm_config_package=node@24, and CDK's own
+  // `npx --no-install esbuild` would then refuse to run without installing that package.
+  const outerNpxPackage = process.env.npm_config_package;
+  beforeAll(() => {
+    delete process.env.npm_config_package;
+  });
+  afterAll(() => {
+    if (outerNpxPackage !== undefined) process.env.npm_config_package = outerNpxPackage;
+    rmSync(work, { recursive: true, force: true });
+  });
 
   // The one test that runs esbuild through the stack (all three functions): it takes several seconds.
   it('bundles all three handlers as importable ESM with source maps and the AWS SDK inside', async () => {
