@@ -10,6 +10,7 @@ import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-d
 import type { HealthNotifier } from '#commons/store/health-notifier';
 import { createStore, type Store } from '#commons/store/store';
 import type { TableRef } from '#commons/store/table-ref';
+import { reclaimLeaseOfDeadProcess } from '#commons/sweep/reclaim-lease';
 import type { SweepControl } from '#commons/sweep/sweep-control';
 import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
 import { loadOrCreateWebhookSecret } from '#commons/webhook-secret/local-secret-file';
@@ -180,6 +181,8 @@ export async function startLocalServer(
             credentialName: demo.credentialName,
           };
         }
+        const dead = await reclaimLeaseOfDeadProcess(table, (options.now ?? Date.now)());
+        if (dead !== null) log(`sweep ${dead} was left running by a stopped process: recorded as failed`);
         sweeps = localSweepControl({
           table,
           store,

@@ -116,6 +116,14 @@ describe('Function: parseEvent', () => {
     expect(eventIdentity(event.payload)).not.toBe(eventIdentity({ event: 'sync_end' }));
   });
 
+  it('reads a body nested exactly 30 levels deep', () => {
+    // Act
+    // (the body is level 1, `data` level 2, each further object one more)
+    const event = parsed(`{"event":"e","data":${'{"a":'.repeat(29)}1${'}'.repeat(29)}}`);
+    // Assess
+    expect(event.event).toBe('e');
+  });
+
   it('keeps an unreadable created as null instant rather than failing', () => {
     // Act
     const event = parsed('{"event":"sync_end","created":"yesterday"}');
@@ -133,6 +141,11 @@ describe('Function: parseEvent', () => {
     ['an empty event', bytes('{"event":""}'), 'event'],
     ['a non-string event', bytes('{"event":42}'), 'event'],
     ['data that is not an object', bytes('{"event":"sync_end","data":"x"}'), 'data'],
+    [
+      'a body nested 31 levels deep',
+      bytes(`{"event":"e","data":${'{"a":'.repeat(30)}1${'}'.repeat(30)}}`),
+      'nested deeper than 30',
+    ],
   ])('says why %s is not an event we can read', (_name, body, reasonPart) => {
     // Act
     const outcome = parseEvent(body);

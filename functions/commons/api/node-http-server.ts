@@ -62,7 +62,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://local');
+    const target = req.url ?? '/';
+    // Origin-form targets only ("/path?query"), split by hand: `new URL` would read "//host/x" or "/\\host/x"
+    // as another host.
+    if (!target.startsWith('/')) {
+      send(res, {
+        status: 400,
+        headers: jsonHeaders,
+        body: '{"message":"the request target must be a path"}',
+      });
+      return;
+    }
+    const queryAt = target.indexOf('?');
+    const url = {
+      pathname: queryAt === -1 ? target : target.slice(0, queryAt),
+      searchParams: new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1)),
+    };
     if (closing) {
       send(
         res,

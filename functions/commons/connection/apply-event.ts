@@ -9,6 +9,8 @@ import {
   type SyncRecord,
   unknownConnection,
 } from './connection.ts';
+import { eventText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from './event-text.ts';
+
 import { factWins } from './newest-fact.ts';
 import { mergeCompletedSync, mergeSyncRecord } from './sync-record.ts';
 import type { SyncRun } from './sync-run.ts';
@@ -17,10 +19,6 @@ import type { SyncRun } from './sync-run.ts';
 export function eventConnectionId(event: FivetranEvent): string | null {
   if (isDummyEvent(event)) return null;
   return usableId(event.connectionId);
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 /** The sync fact a `sync_start`/`sync_end` states on its own, or null for other events. */
@@ -39,10 +37,10 @@ export function syncRecordFromEvent(event: FivetranEvent): SyncRecord | null {
     return {
       sync_id: event.syncId,
       // Any status string is kept as sent; a sync_end without one is not a success.
-      status: text(event.data.status) ?? 'UNKNOWN',
+      status: eventText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN',
       started_at: null,
       ended_at: event.created,
-      reason: text(event.data.reason),
+      reason: eventText(event.data.reason, MAX_REASON_LENGTH),
       source: 'webhook',
     };
   }
@@ -69,7 +67,8 @@ function applyIdentity(next: Mutable<Connection>, asOf: Mutable<FactsAsOf>, even
   const newer = factWins(at, asOf.identity, false);
   let stated = false;
   for (const field of ['group_id', 'service', 'schema'] as const) {
-    const value = text(facts[field]);
+    // group_id becomes an index key, so it must be a usable id; the others are labels.
+    const value = field === 'group_id' ? usableId(facts[field]) : eventText(facts[field], MAX_LABEL_LENGTH);
     if (value === null) continue;
     stated = true;
     if (next[field] === null || newer) next[field] = value;

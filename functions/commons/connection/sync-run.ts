@@ -1,5 +1,6 @@
 import { type FivetranEvent, toInstantMs } from '../webhook/parse-event.ts';
 import { SYNCING } from './connection.ts';
+import { eventText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from './event-text.ts';
 import { factWins } from './newest-fact.ts';
 
 /** One sync run, keyed by Fivetran's `sync_id`, built from its `sync_start` and `sync_end` events. */
@@ -15,10 +16,6 @@ export interface SyncRun {
   readonly task_type: string | null;
   /** Instant (ms) of the `sync_end` behind status/ended_at/reason: a sync can end twice (failure, then retry). */
   readonly end_as_of: number | null;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function durationSeconds(startedAt: string | null, endedAt: string | null): number | null {
@@ -58,14 +55,15 @@ export function applyEventToSyncRun(
       next.started_at = event.created;
     }
   } else {
-    const status = text(event.data.status) ?? 'UNKNOWN';
+    const status = eventText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN';
     // Newest sync_end wins; on a tie the greater status string, so any order gives one answer.
     const noEndYet = next.status === SYNCING && next.ended_at === null;
     if (noEndYet || factWins(event.createdAtMs, next.end_as_of, status > next.status)) {
       next.status = status;
       next.ended_at = event.created;
-      next.reason = text(event.data.reason);
-      next.task_type = text(event.data.taskType) ?? text(event.data.task_type);
+      next.reason = eventText(event.data.reason, MAX_REASON_LENGTH);
+      next.task_type =
+        eventText(event.data.taskType, MAX_LABEL_LENGTH) ?? eventText(event.data.task_type, MAX_LABEL_LENGTH);
       next.end_as_of = event.createdAtMs;
     }
   }

@@ -20,7 +20,7 @@ function decodeLease(item: Record<string, unknown> | undefined): SweepLease | nu
   };
 }
 
-async function readLease(table: TableRef): Promise<SweepLease | null> {
+export async function readLease(table: TableRef): Promise<SweepLease | null> {
   const { Item } = await table.client.send(
     new GetCommand({ TableName: table.tableName, Key: SWEEP_LEASE_KEY, ConsistentRead: true }),
   );

@@ -50,6 +50,25 @@ export type ParseOutcome =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * DynamoDB stores at most 32 levels of nested attributes and the event item holds the body one level down,
+ * so a deeper body could never be stored (and would make every retry fail): it is quarantined raw instead.
+ * Checked without recursion, so no depth can overflow the stack.
+ */
+export const MAX_NESTING = 30;
+
+function nestingExceeds(root: object, limit: number): boolean {
+  const pending: [unknown, number][] = [[root, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    if (depth > limit) return true;
+    for (const child of Object.values(value as object)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** Parses an instant; Fivetran's timestamps are ISO-8601 UTC, but any parseable instant is accepted. */
 export function toInstantMs(value: string | null | undefined): number | null {
   if (!value) return null;
@@ -73,6 +92,9 @@ export function parseEvent(body: Uint8Array): ParseOutcome {
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { ok: false, reason: 'body is not a JSON object' };
+  }
+  if (nestingExceeds(json, MAX_NESTING)) {
+    return { ok: false, reason: `body is nested deeper than ${MAX_NESTING} levels` };
   }
   const result = webhookPayloadSchema.safeParse(json);
   if (!result.success) {
