@@ -248,7 +248,8 @@ describe('hostile input over the local server HTTP route', () => {
       `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n`,
       // 64 KiB of headers (Node's limit is 16 KiB).
       `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(64 * 1024)}\r\nContent-Length: 2\r\n\r\n{}`,
-      // A thousand small headers (10 KB in all: within Node's limits, so simply served).
+      // A thousand small headers (10 KB in all: within Node's size limit, so served; Node's parser has been
+      // seen to answer 431 to it under load, which is as good: refused cleanly, never a 5xx).
       `GET /api/summary HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 1000 }, (_, i) => `X-H${i}: v\r\n`).join('')}\r\n`,
       'NOT-HTTP\r\n\r\n',
       `GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
@@ -262,7 +263,7 @@ describe('hostile input over the local server HTTP route', () => {
 
     // Assess
     for (const [i, answer] of answers.entries()) {
-      const expected = i === 8 ? [200] : [400, 401, 413, 431];
+      const expected = i === 8 ? [200, 431] : [400, 401, 413, 431];
       expect({ request: i, status: answer.status }).toEqual({
         request: i,
         status: expect.toBeOneOf(expected),
