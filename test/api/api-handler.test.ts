@@ -171,7 +171,7 @@ describe('Lambda: api handler', () => {
     expect(page.status).toBe(404);
   });
 
-  it('answers 501 for POST /api/sweeps when SWEEP_FUNCTION_NAME is not set', async () => {
+  it('answers 405 for POST /api/sweeps when SWEEP_FUNCTION_NAME is not set', async () => {
     // Prepare
     vi.resetModules();
     delete process.env.SWEEP_FUNCTION_NAME;
@@ -181,7 +181,7 @@ describe('Lambda: api handler', () => {
     const result = await fresh(restEvent('', {}, { method: 'POST', path: '/api/sweeps' }), lambdaContext());
 
     // Assess
-    expect(result.statusCode).toBe(501);
+    expect(result.statusCode).toBe(405);
     expect(JSON.parse(result.body).message).toMatch(/SWEEP_FUNCTION_NAME/);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });

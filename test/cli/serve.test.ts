@@ -56,7 +56,7 @@ describe('CLI serve over a deployed table (dynalite standing in for DynamoDB)', 
 
     // Assess
     expect(webhook.status).toBe(404);
-    expect(sweep.status).toBe(501);
+    expect(sweep.status).toBe(405);
     expect(((await sweep.json()) as { message: string }).message).toMatch(/read-only: sweeps run in AWS/);
   });
 

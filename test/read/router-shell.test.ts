@@ -104,14 +104,14 @@ describe('The router as the local shells use it', () => {
     expect(open.status).toBe(200);
   });
 
-  it('answers 501 with the shell’s message when it cannot start sweeps, and no dashboard when off', async () => {
+  it('answers 405 with the shell’s message when it cannot start sweeps, and no dashboard when off', async () => {
     // Act
     const start = await readOnly.post('/api/sweeps');
     const page = await readOnly.get('/');
 
     // Assess
     expect(start).toMatchObject({
-      status: 501,
+      status: 405,
       body: { message: 'serve is read-only; sweeps run in AWS on their schedule' },
     });
     expect(page.status).toBe(404);

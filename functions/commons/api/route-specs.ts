@@ -168,7 +168,7 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     responses: {
       202: { description: 'Started; follow it in GET /api/sweeps', schema: sweepStartedSchema },
       409: { description: 'A sweep holds the lease; `id` is that sweep', schema: sweepBusySchema },
-      501: error('This server cannot start sweeps (e.g. the read-only `serve`)'),
+      405: error('This server cannot start sweeps (e.g. the read-only `serve`)'),
       503: unavailable,
     },
   },

@@ -40,9 +40,9 @@ export interface RouterOptions {
   readonly dashboard?: boolean;
   /** Reported by `GET /api/summary`: `demo` (simulated account), `live` (local, real account), `deployed`. */
   readonly mode?: RunMode | null;
-  /** Starts a sweep for `POST /api/sweeps`; without it that route answers 501 with `sweepsUnavailable`. */
+  /** Starts a sweep for `POST /api/sweeps`; without it that route answers 405 with `sweepsUnavailable`. */
   readonly sweeps?: SweepControl | null;
-  /** Why sweeps cannot be started here, for the 501 (e.g. "serve is read-only; …"). */
+  /** Why sweeps cannot be started here, for the 405 (e.g. "serve is read-only; …"). */
   readonly sweepsUnavailable?: string;
   /** How long `GET /api/summary` reuses its health counts (default 5 s; 0 counts on every request). */
   readonly countsMaxAgeMs?: number;
@@ -174,7 +174,8 @@ export function createRouter(options: RouterOptions): Router {
       return listing(await listSweeps(table, { limit, cursor: cursor ?? null }, now), (sweep) => sweep);
     },
     'POST /api/sweeps': async () => {
-      if (!options.sweeps) throw new HttpError(501, options.sweepsUnavailable ?? SWEEPS_UNAVAILABLE);
+      // 405, not 501: the caller asked this server for something it does not offer; nothing failed here.
+      if (!options.sweeps) throw new HttpError(405, options.sweepsUnavailable ?? SWEEPS_UNAVAILABLE);
       const started = await options.sweeps.start();
       return started.status === 'started'
         ? json(202, { id: started.id })
