@@ -75,6 +75,9 @@ export async function queryPage<T>(
       })
     : undefined;
   const items: T[] = [];
+  // Filtered, DynamoDB evaluates `Limit` items and then filters: start with what is missing (plus one, to
+  // know whether more follow) and double the step while the filter keeps dropping items.
+  let filteredStep = page.limit + 1;
   for (;;) {
     const result = await client.send(
       new QueryCommand({
@@ -85,8 +88,8 @@ export async function queryPage<T>(
         ExpressionAttributeValues: { ':partition': partition, ...filter?.values },
         ...(filter ? { FilterExpression: filter.expression } : {}),
         ScanIndexForward: !query.newestFirst,
-        // Unfiltered, read exactly what is missing; filtered, read in large steps.
-        Limit: filter ? MAX_PAGE_LIMIT : page.limit - items.length,
+        // Unfiltered, read exactly what is missing; filtered, read in growing steps.
+        Limit: filter ? Math.min(MAX_PAGE_LIMIT, filteredStep) : page.limit - items.length,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
@@ -100,5 +103,6 @@ export async function queryPage<T>(
     }
     if (!result.LastEvaluatedKey) return { items, nextCursor: null };
     start = result.LastEvaluatedKey as PageKey;
+    filteredStep = Math.max(filteredStep * 2, page.limit - items.length + 1);
   }
 }
