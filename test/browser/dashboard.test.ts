@@ -12,7 +12,28 @@ import { type LocalServer, startLocalServer } from '../../functions/local/local-
 import { connection, putGroup, saveConnections, sweepRecord } from '../read/read-fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(import.meta.dirname, '../../docs/dashboard.png');
+// The README's screenshot is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOT === '1'
+    ? join(import.meta.dirname, '../../docs/dashboard.png')
+    : join(tmpdir(), 'fivetran-metadata-dashboard.png');
+
+function launchChromium(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    viewport: { width: 1400, height: 1100 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
 
 /** Four destinations and 28 connections of every health, one of them with a sync history. */
 const GROUPS = [
@@ -102,20 +123,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium', () => {
     changeLog = healthChangeLog(server.table);
     await seed(server);
     // A fresh profile directory per run: nothing cached or stored from an earlier run.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1400, height: 1100 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(profile);
     page = await browser.newPage();
   });
   afterAll(async () => {
@@ -183,6 +191,54 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium', () => {
 
     // Assess
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium, demo mode (what `npm start` shows)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fivetran-metadata-browser-demo-'));
+  const profile = mkdtempSync(join(tmpdir(), 'fivetran-metadata-chromium-demo-'));
+  let server: LocalServer;
+  let browser: BrowserContext;
+
+  beforeAll(async () => {
+    server = await startLocalServer(loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), {
+      sweeps: true,
+      demo: { syncEveryMs: 150 },
+      log: () => {},
+    });
+    browser = await launchChromium(profile);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('shows the simulated account, says it is a demo, and opens a connection’s detail', async () => {
+    // Prepare: the at-start sweep has listed the 40 simulated connections.
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${server.url}/api/summary`)).json()) as { connections_total: number })
+            .connections_total,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(40);
+    const page = await browser.newPage();
+
+    // Act
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('#rows tr').count(), { timeout: 10_000 }).toBe(40);
+    await page.click('#rows tr button');
+    await page.waitForSelector('#detail:not([hidden])');
+
+    // Assess
+    expect(await page.textContent('#mode')).toMatch(/demo account/);
+    expect(await page.textContent('#counts')).toMatch(/40\s*all/);
+    expect(await page.textContent('#detail-title')).not.toBe('');
   });
 });
 
