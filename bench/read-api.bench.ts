@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { chromium } from 'playwright-core';
 import { startHttpServer } from '#commons/api/node-http-server';
 import { createRouter } from '#commons/api/router';
 import { loadLocalConfig } from '#commons/config';
@@ -20,6 +19,7 @@ import { connectionItem, eventItem } from '#commons/store/items';
 import { connectionKey, eventKey, groupKey } from '#commons/store/keys';
 import type { TableRef } from '#commons/store/table-ref';
 import { startLocalServer } from '../functions/local/local-server.ts';
+import { CHROMIUM, launchChromium } from '../test/support/chromium.ts';
 import { summarise } from './stats.ts';
 
 const CONNECTIONS = 10_000;
@@ -27,7 +27,6 @@ const GROUPS = 50;
 const EVENTS = 2_000;
 const SAMPLES = 40;
 const PAGE_LOADS = 5;
-const CHROMIUM = '/usr/bin/chromium';
 
 function connection(i: number, nowMs: number): Connection {
   const id = `conn_${String(i).padStart(5, '0')}`;
@@ -203,20 +202,7 @@ export default async function run(): Promise<void> {
       return;
     }
     const profile = mkdtempSync(join(tmpdir(), 'fivetran-metadata-bench-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium(profile, { width: 1400, height: 1000 });
     try {
       const page = await browser.newPage();
       const firstRow: number[] = [];

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthChangeLog } from '#commons/alerts/health-change-log';
 import { loadLocalConfig } from '#commons/config';
@@ -10,30 +10,13 @@ import { putSweepRecord } from '#commons/store/sweep-records';
 import { signBody } from '#commons/webhook/signature';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
 import { connection, putGroup, saveConnections, sweepRecord } from '../read/read-fixture.ts';
+import { CHROMIUM, launchChromium } from '../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 // The README's screenshot is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
 const SCREENSHOT =
   process.env.UPDATE_SCREENSHOT === '1'
     ? join(import.meta.dirname, '../../docs/dashboard.png')
     : join(tmpdir(), 'fivetran-metadata-dashboard.png');
-
-function launchChromium(profile: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1400, height: 1100 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 /** Four destinations and 28 connections of every health, one of them with a sync history. */
 const GROUPS = [
