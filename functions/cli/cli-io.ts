@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Env } from '#commons/config';
 
 /** Everything a command touches outside itself, so tests run commands in-process. */
@@ -27,3 +28,19 @@ export const EXIT = {
   permissionMissing: 3,
   unreachable: 4,
 } as const;
+
+/**
+ * Parses a command's options the one way every command does: strict, no positionals, `--help`/`-h` added.
+ * Usage mistakes throw parseArgs' own TypeErrors (code `ERR_PARSE_ARGS_*`).
+ */
+export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
+  args: readonly string[],
+  options: O,
+) {
+  return parseArgs({
+    args: [...args],
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { tableAccess } from '#commons/api/api-access';
 import { type HttpServer, startHttpServer } from '#commons/api/node-http-server';
 import { ConfigError } from '#commons/config';
-import { type CliIo, type Command, EXIT } from '../cli-io.ts';
+import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 
 const USAGE = 'fivetran-metadata serve --table <name> [--region <r>] [--port <p>] [--endpoint <url>]';
 const HOST = '127.0.0.1';
@@ -93,17 +92,11 @@ function untilStopped(): Promise<NodeJS.Signals> {
 export async function serve(args: readonly string[], io: CliIo): Promise<number> {
   let serving: Serving | null = null;
   try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        table: { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseCommandArgs(args, {
+      table: { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+      port: { type: 'string' },
     });
     if (values.help) {
       io.stdout(`usage: ${USAGE}\n`);

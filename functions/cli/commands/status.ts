@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   type ApiAccess,
   ApiAnswerError,
@@ -10,7 +9,7 @@ import { ConfigError, type Env, loadLocalConfig } from '#commons/config';
 import { HEALTH_VALUES, type Health } from '#commons/health';
 import type { GroupView } from '#commons/queries/groups';
 import type { Summary } from '#commons/queries/summary';
-import { type CliIo, type Command, EXIT } from '../cli-io.ts';
+import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 
 const USAGE =
   'fivetran-metadata status [--json] [--all | --health <failing|delayed|paused|healthy>] [--table <name> [--region <r>] [--endpoint <url>]] [--color | --no-color]';
@@ -180,21 +179,15 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
   let json = false;
   let access: ApiAccess | null = null;
   try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        json: { type: 'boolean' },
-        all: { type: 'boolean' },
-        health: { type: 'string' },
-        table: { type: 'string' },
-        region: { type: 'string' },
-        endpoint: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      health: { type: 'string' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+      endpoint: { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
     });
     json = values.json ?? false;
     if (values.help) {

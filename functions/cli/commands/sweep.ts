@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { ConfigError, type Env, fivetranApiUrl, fivetranCredential, loadLocalConfig } from '#commons/config';
 import type { SweepRecord } from '#commons/store/sweep-items';
 import type { SweepProgress } from '#commons/sweep/sweep-context';
 import { progressLine, summaryTable } from '#commons/sweep/sweep-report';
-import { type CliIo, type Command, EXIT } from '../cli-io.ts';
+import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 
 const USAGE = 'fivetran-metadata sweep [--secret-id <secret-arn>] [--json]';
 const ENV_CREDENTIAL_NAME = 'FIVETRAN_API_KEY/FIVETRAN_API_SECRET';
@@ -188,15 +187,9 @@ async function direct(env: Env, secretId: string | undefined, io: CliIo, json: b
 export async function sweep(args: readonly string[], io: CliIo): Promise<number> {
   let json = false;
   try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        json: { type: 'boolean' },
-        'secret-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      'secret-id': { type: 'string' },
     });
     json = values.json ?? false;
     if (values.help) {

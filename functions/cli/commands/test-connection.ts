@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from '#commons/config';
 import { type ConnectionCheck, checkConnection } from '#commons/fivetran/connection-check';
-import { type CliIo, type Command, EXIT } from '../cli-io.ts';
+import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 import { fivetranAccess, reportFailure } from '../fivetran-access.ts';
 
 const USAGE = 'fivetran-metadata test-connection [--secret-id <secret-arn>] [--json]';
@@ -15,15 +14,9 @@ export async function testConnection(args: readonly string[], io: CliIo): Promis
   let json = false;
   let apiUrl: string | null = null;
   try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        json: { type: 'boolean' },
-        'secret-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      'secret-id': { type: 'string' },
     });
     json = values.json ?? false;
     if (values.help) {
