@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLocalConfig } from '#commons/config';
+import { loadLocalConfig } from '#commons/config/local-config';
 import { eventIdentity } from '#commons/webhook/event-identity';
 import { type FivetranEvent, parseEvent } from '#commons/webhook/parse-event';
 import { signBody } from '#commons/webhook/signature';
@@ -95,7 +95,7 @@ export default async function run(): Promise<void> {
         throw new Error(`delivery answered ${response.status}`);
     };
     const direct = async (item: Prepared) => {
-      await server.store.recordEvent(item.event, item.id, Buffer.from(item.body));
+      await server.recorder.recordEvent(item.event, item.id, Buffer.from(item.body));
     };
 
     // Warm up both paths (JIT, sockets, LevelDB) on their own ids.
@@ -124,7 +124,7 @@ export default async function run(): Promise<void> {
     let stored = 0;
     let cursor: string | null = null;
     do {
-      const page = await server.store.listEvents({}, { limit: 1000, cursor });
+      const page = await server.repositories.events.list({}, { limit: 1000, cursor });
       stored += page.items.filter((item) => item.connection_id?.startsWith('http_')).length;
       cursor = page.nextCursor;
     } while (cursor !== null);

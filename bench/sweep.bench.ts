@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RequestCounter } from '#commons/fivetran/request-counter';
 import { startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { createStore } from '#commons/store/store';
-import type { SweepRecord } from '#commons/store/sweep-items';
-import { waitForActiveTable } from '#commons/store/table-ready';
+import type { SweepRecord } from '#commons/store/repositories/sweeps';
+import { waitForActiveTable } from '#commons/store/table/table-ready';
 import { runSweep } from '#commons/sweep/run-sweep';
 import { startSimulator } from '../functions/simulator/simulator.ts';
+import { openCore } from '../test/support/core.ts';
 
 const GROUPS = 50;
 const CONNECTIONS = 10_000;
@@ -34,11 +34,7 @@ export default async function run(): Promise<void> {
   await waitForActiveTable(dynamo.client, dynamo.tableName);
   const table = { client: dynamo.documentClient, tableName: dynamo.tableName };
   let healthEvents = 0;
-  const store = createStore({
-    ...table,
-    retentionDays: 90,
-    notifier: { onHealthChange: () => void healthEvents++ },
-  });
+  const core = openCore(table, { notifier: { onHealthChange: () => void healthEvents++ } });
   const pages = (n: number) => Math.max(1, Math.ceil(n / 1000));
   const minimum = pages(GROUPS) + pages(sim.account.destinations.size) + pages(CONNECTIONS);
 
@@ -47,8 +43,8 @@ export default async function run(): Promise<void> {
     const events = healthEvents;
     const started = performance.now();
     const result = await runSweep({
-      table,
-      store,
+      repositories: core.repositories,
+      writer: core.writer,
       fivetran: { baseUrl: sim.url, credential: sim.credential, credentialName: 'bench' },
       schemaRequestBudget: SCHEMA_BUDGET,
       remainingMs: () => 15 * 60_000,

@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/commons/powertools/constants.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/commons/observability/constants.ts';
 import {
   SweepMetric,
   type SweepMetricName,
   WebhookMetric,
   type WebhookMetricName,
-} from '../functions/commons/powertools/metric-names.ts';
+} from '../functions/commons/observability/metric-names.ts';
 
 /**
  * The product's own metrics, as the Lambdas publish them with Powertools Metrics (EMF): one namespace, the

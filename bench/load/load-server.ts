@@ -4,7 +4,7 @@
  *   load-server.ts <data-dir> <webhook-secret> [dynamo-fault-rate]
  *
  * Rate 0 (default): the real local server (`startLocalServer`, sweeps off), dynalite on disk. Rate > 0: the
- * same router, store and dynalite on disk behind `startHttpServer`, with a DynamoDB client that fails that
+ * same app, core and dynalite on disk behind `startHttpServer`, with a DynamoDB client that fails that
  * share of calls (fail / throttle / timeout / lost response, seen by the store: no SDK retry hides them),
  * because the local server builds its own client and cannot be handed a faulty one.
  *
@@ -13,15 +13,15 @@
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startHttpServer } from '#commons/api/node-http-server';
-import { createRouter } from '#commons/api/router';
-import { loadLocalConfig } from '#commons/config';
+import { loadLocalConfig } from '#commons/config/local-config';
+import { createHttpApp } from '#commons/http/app';
+import { startHttpServer } from '#commons/http/node-server';
 import { startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { createStore } from '#commons/store/store';
-import { waitForActiveTable } from '#commons/store/table-ready';
+import { waitForActiveTable } from '#commons/store/table/table-ready';
 import { staticSecretSource } from '#commons/webhook-secret/secret-source';
 import { startLocalServer } from '../../functions/local/local-server.ts';
 import { ALL_FAULTS, faultyDynamo } from '../../test/reliability/support/faulty-dynamo.ts';
+import { openCore } from '../../test/support/core.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -47,14 +47,13 @@ async function start(): Promise<{ url: string; close: () => Promise<void>; injec
   await waitForActiveTable(dynamo.client, dynamo.tableName);
   const faulty = faultyDynamo(dynamo.endpoint, { rate: faultRate, kinds: ALL_FAULTS, seed: 'load' });
   const table = { client: faulty.documentClient, tableName: dynamo.tableName };
-  const store = createStore({ ...table, retentionDays: 90 });
-  const router = createRouter({
-    store,
-    table,
+  const core = openCore(table);
+  const app = createHttpApp({
+    repositories: core.repositories,
     healthz: true,
-    webhook: { store, secrets: staticSecretSource([secret as string]) },
+    webhook: { recorder: core.recorder, secrets: staticSecretSource([secret as string]) },
   });
-  const http = await startHttpServer({ router, host: '127.0.0.1', port: 0 });
+  const http = await startHttpServer({ app, host: '127.0.0.1', port: 0 });
   return {
     url: http.url,
     injected: () => ({ calls: faulty.stats.calls, ...faulty.stats.injected }),

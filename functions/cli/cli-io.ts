@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { Env } from '#commons/config';
+import type { Env } from '#commons/config/env';
 
 /** Everything a command touches outside itself, so tests run commands in-process. */
 export interface CliIo {

@@ -1,10 +1,9 @@
+import { ConfigError, type Env } from '#commons/config/env';
 import {
-  ConfigError,
-  type Env,
   type FivetranCredential,
   fivetranApiUrl,
   fivetranCredential,
-} from '#commons/config';
+} from '#commons/config/fivetran-settings';
 import { FivetranClient } from '#commons/fivetran/client';
 import {
   CredentialRejectedError,

@@ -1,4 +1,4 @@
-import { loadEnv } from '#commons/config';
+import { loadEnv } from '#commons/config/env';
 import { type CliIo, type Command, EXIT } from './cli-io.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';

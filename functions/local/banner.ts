@@ -1,4 +1,4 @@
-import type { LocalConfig } from '#commons/config';
+import type { LocalConfig } from '#commons/config/local-config';
 import { curlExample } from './curl-example.ts';
 import type { LocalServer } from './local-server.ts';
 

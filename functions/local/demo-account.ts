@@ -1,7 +1,6 @@
-import type { FivetranCredential } from '#commons/config';
+import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import { FivetranClient } from '#commons/fivetran/client';
-import { saveRegisteredWebhook } from '#commons/store/registered-webhook';
-import type { TableRef } from '#commons/store/table-ref';
+import type { WebhookRegistrationRepository } from '#commons/store/repositories/webhook-registration';
 import { WEBHOOK_EVENTS } from '#commons/webhook-secret/webhook-registration';
 import { type Simulator, startSimulator } from '../simulator/simulator.ts';
 
@@ -19,7 +18,7 @@ export interface DemoAccount {
 }
 
 export interface DemoOptions {
-  readonly table: TableRef;
+  readonly webhookRegistration: WebhookRegistrationRepository;
   /** The local server's webhook URL and the secret it verifies with. */
   readonly webhookUrl: string;
   readonly webhookSecret: string;
@@ -51,7 +50,7 @@ export async function startDemoAccount(options: DemoOptions): Promise<DemoAccoun
       secret: options.webhookSecret,
       active: true,
     });
-    await saveRegisteredWebhook(options.table, {
+    await options.webhookRegistration.save({
       webhook_id: webhook.id,
       url: webhook.url,
       registered_at: webhook.created_at ?? new Date().toISOString(),

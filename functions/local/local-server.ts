@@ -1,22 +1,25 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
-import { healthChangeLog } from '#commons/alerts/health-change-log';
-import { startHttpServer } from '#commons/api/node-http-server';
-import { createRouter, WEBHOOK_PATH } from '#commons/api/router';
-import type { FivetranCredential, LocalConfig } from '#commons/config';
+import { productHealthNotifier } from '#commons/alerts/health-notifiers';
+import type { FivetranCredential } from '#commons/config/fivetran-settings';
+import type { LocalConfig } from '#commons/config/local-config';
+import { createHttpApp, WEBHOOK_PATH } from '#commons/http/app';
+import { startHttpServer } from '#commons/http/node-server';
+import { type ConnectionWriter, connectionWriter } from '#commons/ingest/connection-writer';
+import type { HealthNotifier } from '#commons/ingest/health-notifier';
+import { type EventRecorder, eventRecorder } from '#commons/ingest/record-event';
 import { lockDataDir } from '#commons/local-store/data-dir-lock';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import type { HealthNotifier } from '#commons/store/health-notifier';
-import { createStore, type Store } from '#commons/store/store';
-import type { TableRef } from '#commons/store/table-ref';
+import { createRepositories, type Repositories } from '#commons/store/repositories';
+import type { TableRef } from '#commons/store/table/table-ref';
+import { type LocalSweeps, localSweepControl } from '#commons/sweep/in-process-sweeps';
 import { reclaimLeaseOfDeadProcess } from '#commons/sweep/reclaim-lease';
 import type { SweepControl } from '#commons/sweep/sweep-control';
 import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
 import { loadOrCreateWebhookSecret } from '#commons/webhook-secret/local-secret-file';
 import { staticSecretSource } from '#commons/webhook-secret/secret-source';
+import { dashboardPage } from '../dashboard/dashboard-page.ts';
 import { type DemoAccount, type DemoOptions, startDemoAccount } from './demo-account.ts';
-import { type LocalSweeps, localSweepControl } from './local-sweeps.ts';
 
 export const ENV_CREDENTIAL_NAME = 'FIVETRAN_API_KEY/FIVETRAN_API_SECRET';
 
@@ -50,14 +53,16 @@ export interface LocalServer {
   readonly url: string;
   readonly webhookUrl: string;
   readonly dataDir: string;
-  readonly store: Store;
+  /** The table under DATA_DIR, its repositories, and the write side the webhook and sweeps use. */
+  readonly table: TableRef;
+  readonly repositories: Repositories;
+  readonly writer: ConnectionWriter;
+  readonly recorder: EventRecorder;
   readonly webhookSecret: LocalWebhookSecretInfo;
   /** True when this start created the table (a fresh DATA_DIR). */
   readonly freshDataDir: boolean;
   /** `demo` without a Fivetran credential (the simulator is the account), `live` with one. */
   readonly mode: 'demo' | 'live';
-  /** The table behind `store`. */
-  readonly table: TableRef;
   /** The running demo account (demo mode with sweeps on), else null. */
   readonly demo: DemoAccount | null;
   /** The sweeps (when on), else null. */
@@ -92,6 +97,10 @@ export async function startLocalServer(
       : { ...loadOrCreateWebhookSecret(dataDir), source: 'file' as const };
     dynamo = await startLocalDynamo({ path: join(dataDir, 'dynamodb') });
     const table: TableRef = { client: dynamo.documentClient, tableName: dynamo.tableName };
+    const repositories = createRepositories(table, {
+      retentionDays: config.eventRetentionDays,
+      ...(options.now ? { now: options.now } : {}),
+    });
     const mode = config.fivetranCredential ? 'live' : 'demo';
     // The router is built before the server listens, the sweeps after (demo mode registers our webhook URL,
     // which needs the server up): POST /api/sweeps reaches them through this.
@@ -102,36 +111,26 @@ export async function startLocalServer(
         return sweeps.control.start();
       },
     };
-    const store = createStore({
-      ...table,
-      retentionDays: config.eventRetentionDays,
-      ...(options.now ? { now: options.now } : {}),
+    const writer = connectionWriter(repositories.connections, {
       notifier:
         options.notifier ??
-        fanOutHealthNotifier([
-          // The dashboard's "recent changes" (GET /api/summary).
-          healthChangeLog(table),
-          // Real changes only: a connection first seen is not news (a sweep's summary line counts those).
-          {
-            onHealthChange: (change) => {
-              if (change.previous !== null)
-                log(`health: ${change.connection_id} ${change.previous} → ${change.health}`);
-            },
-          },
-        ]),
+        productHealthNotifier({
+          healthChanges: repositories.healthChanges,
+          log: (change) => log(`health: ${change.connection_id} ${change.previous} → ${change.health}`),
+        }),
       onNotifierError: (failure) => log(`health notifier failed: ${(failure as Error).message}`),
     });
-    const router = createRouter({
-      store,
-      table,
+    const recorder = eventRecorder({ repositories, writer, ...(options.now ? { now: options.now } : {}) });
+    const app = createHttpApp({
+      repositories,
       mode,
-      dashboard: true,
+      dashboard: dashboardPage(),
       sweeps: options.sweeps ? sweepControl : null,
       sweepsUnavailable: 'this local server was started without sweeps',
       apiToken: config.apiToken,
       healthz: true,
       webhook: {
-        store,
+        recorder,
         // A generated secret lives in DATA_DIR, where `webhook register` / `rotate-secret` rewrite it.
         secrets:
           secret.source === 'file'
@@ -148,7 +147,7 @@ export async function startLocalServer(
     });
 
     const server = await startHttpServer({
-      router,
+      app,
       host: config.host,
       port: config.port,
       log,
@@ -170,7 +169,7 @@ export async function startLocalServer(
           };
         } else {
           demo = await startDemoAccount({
-            table,
+            webhookRegistration: repositories.webhookRegistration,
             webhookUrl,
             webhookSecret: secret.secrets[0] as string,
             ...options.demo,
@@ -181,11 +180,11 @@ export async function startLocalServer(
             credentialName: demo.credentialName,
           };
         }
-        const dead = await reclaimLeaseOfDeadProcess(table, (options.now ?? Date.now)());
+        const dead = await reclaimLeaseOfDeadProcess(repositories, (options.now ?? Date.now)());
         if (dead !== null) log(`sweep ${dead} was left running by a stopped process: recorded as failed`);
         sweeps = localSweepControl({
-          table,
-          store,
+          repositories,
+          writer,
           fivetran,
           schemaRequestBudget: config.schemaRequestBudget,
           intervalMs: config.sweepIntervalMinutes * 60_000,
@@ -218,8 +217,10 @@ export async function startLocalServer(
       url,
       webhookUrl: `${url}${WEBHOOK_PATH}`,
       dataDir,
-      store,
       table,
+      repositories,
+      writer,
+      recorder,
       mode,
       demo: runningDemo,
       sweeps,

@@ -2,7 +2,8 @@
  * `npm start`: the local server. Configuration from the environment and `.env` (the environment wins); a
  * configuration problem is one line and exit code 1.
  */
-import { ConfigError, loadEnv, loadLocalConfig } from '#commons/config';
+import { ConfigError, loadEnv } from '#commons/config/env';
+import { loadLocalConfig } from '#commons/config/local-config';
 import { banner } from './banner.ts';
 import { startLocalServer } from './local-server.ts';
 

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '#commons/config';
+import { isLoopbackHost } from '#commons/config/fivetran-settings';
 import type { Webhook } from '#commons/fivetran/schemas';
 import type { SimWebhook } from './account.ts';
 import { iso } from './account-generator.ts';

@@ -1,4 +1,4 @@
-import { ConfigError, integer, loadEnv } from '#commons/config';
+import { ConfigError, integer, loadEnv } from '#commons/config/env';
 import { startSimulator } from './simulator.ts';
 
 /**

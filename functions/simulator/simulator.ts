@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FivetranCredential } from '#commons/config';
+import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import { RequestCounter } from '#commons/fivetran/request-counter';
 import type { Connection } from '#commons/fivetran/schemas';
 import type { SimAccount, SimWebhook } from './account.ts';

@@ -6,7 +6,7 @@ import {
   PARTITION_KEY,
   SORT_KEY,
   TTL_ATTRIBUTE,
-} from '../../functions/commons/store/table-definition.ts';
+} from '../../functions/commons/store/table/table-definition.ts';
 
 export interface MetadataTableProps {
   /** RETAIN unless the operator asked for `tableRemovalPolicy=destroy`. */

@@ -66,6 +66,7 @@ export class OperationsDashboard extends Construct {
           'SweepSucceeded',
           'SweepPartial',
           'SweepFailed',
+          'SweepNotConfigured',
           'ConnectionsSeen',
           'ItemsWritten',
           'WebhookActive',

@@ -2,18 +2,22 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { createStore } from '#commons/store/store';
-import { acquireSweepLease } from '#commons/store/sweep-lease';
 import { eventIdentity } from '#commons/webhook/event-identity';
 import { parseEvent } from '#commons/webhook/parse-event';
 import { signBody } from '#commons/webhook/signature';
 import { syncEndFailureWithTask, syncEndSuccessful, TEST_SECRET } from '../fixtures/webhook-payloads.ts';
+import { openCore } from '../support/core.ts';
 import { forwardDocumentClient, lambdaContext, restEvent } from '../webhook/lambda-fixture.ts';
 
 type Handler = (
   event: unknown,
   context: unknown,
-) => Promise<{ statusCode: number; body: string; headers: Record<string, string> }>;
+) => Promise<{
+  statusCode: number;
+  body: string;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+}>;
 
 describe('Lambda: api handler', () => {
   let dynamo: LocalDynamo;
@@ -22,15 +26,11 @@ describe('Lambda: api handler', () => {
 
   beforeAll(async () => {
     dynamo = await startLocalDynamo();
-    const store = createStore({
-      client: dynamo.documentClient,
-      tableName: dynamo.tableName,
-      retentionDays: 90,
-    });
+    const core = openCore({ client: dynamo.documentClient, tableName: dynamo.tableName });
     for (const body of [syncEndSuccessful, syncEndFailureWithTask]) {
       const parsed = parseEvent(Buffer.from(body));
       if (!parsed.ok) throw new Error(parsed.reason);
-      await store.recordEvent(parsed.event, eventIdentity(parsed.event.payload), Buffer.from(body));
+      await core.recorder.recordEvent(parsed.event, eventIdentity(parsed.event.payload), Buffer.from(body));
     }
     forwardDocumentClient(dynamo.documentClient);
     Object.assign(process.env, {
@@ -60,7 +60,12 @@ describe('Lambda: api handler', () => {
     return {
       status: result.statusCode,
       body: JSON.parse(result.body) as Record<string, unknown>,
-      headers: result.headers,
+      // hono/aws-lambda answers a REST proxy event with multi-value headers, which API Gateway accepts.
+      headers:
+        result.headers ??
+        Object.fromEntries(
+          Object.entries(result.multiValueHeaders ?? {}).map(([name, values]) => [name, values.join(', ')]),
+        ),
     };
   };
 
@@ -148,10 +153,14 @@ describe('Lambda: api handler', () => {
 
   it('answers 409 with the running sweep and invokes nothing while a sweep holds the lease', async () => {
     // Prepare
-    await acquireSweepLease(
-      { client: dynamo.documentClient, tableName: dynamo.tableName },
-      { sweepId: 'running-sweep', nowMs: Date.now(), durationMs: 60_000 },
-    );
+    await openCore({
+      client: dynamo.documentClient,
+      tableName: dynamo.tableName,
+    }).repositories.sweepLease.acquire({
+      sweepId: 'running-sweep',
+      nowMs: Date.now(),
+      durationMs: 60_000,
+    });
 
     // Act
     const result = await get('/api/sweeps', {}, 'POST');

@@ -3,10 +3,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HEALTH_EVENT_DETAIL_TYPE, HEALTH_EVENT_SOURCE } from '#commons/alerts/eventbridge-notifier';
-import { recentHealthChanges } from '#commons/alerts/health-change-log';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { signBody } from '#commons/webhook/signature';
 import { TEST_SECRET } from '../fixtures/webhook-payloads.ts';
+import { openCore } from '../support/core.ts';
 import { forwardDocumentClient, lambdaContext, restEvent } from '../webhook/lambda-fixture.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
@@ -61,7 +61,10 @@ describe('Lambda: webhook handler publishes health changes', () => {
     await deliver(syncEnd('s1', '2026-06-01T10:00:00.000Z', 'SUCCESSFUL')); // first seen, healthy: no alert
     await deliver(syncEnd('s2', '2026-06-01T11:00:00.000Z', 'FAILURE'));
     const retried = await deliver(syncEnd('s2', '2026-06-01T11:00:00.000Z', 'FAILURE'));
-    const recent = await recentHealthChanges({ client: dynamo.documentClient, tableName: dynamo.tableName });
+    const recent = await openCore({
+      client: dynamo.documentClient,
+      tableName: dynamo.tableName,
+    }).repositories.healthChanges.recent();
 
     // Assess
     expect(retried.statusCode).toBe(200);
@@ -90,7 +93,10 @@ describe('Lambda: webhook handler publishes health changes', () => {
 
     // Act
     const result = await deliver(syncEnd('s3', '2026-06-01T12:00:00.000Z', 'SUCCESSFUL'));
-    const recent = await recentHealthChanges({ client: dynamo.documentClient, tableName: dynamo.tableName });
+    const recent = await openCore({
+      client: dynamo.documentClient,
+      tableName: dynamo.tableName,
+    }).repositories.healthChanges.recent();
 
     // Assess
     expect(result.statusCode).toBe(200);

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthChangeLog } from '#commons/alerts/health-change-log';
-import { loadLocalConfig } from '#commons/config';
-import type { HealthNotifier } from '#commons/store/health-notifier';
-import { putSweepRecord } from '#commons/store/sweep-records';
+import { loadLocalConfig } from '#commons/config/local-config';
+import type { HealthNotifier } from '#commons/ingest/health-notifier';
 import { signBody } from '#commons/webhook/signature';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
 import { connection, putGroup, saveConnections, sweepRecord } from '../read/read-fixture.ts';
@@ -40,7 +39,7 @@ async function deliver(server: LocalServer, payload: Record<string, unknown>): P
 
 async function seed(server: LocalServer): Promise<void> {
   for (const g of GROUPS) {
-    await putGroup(server.table, {
+    await putGroup(server.repositories.groups, {
       id: g.id,
       name: g.name,
       destination: {
@@ -54,7 +53,7 @@ async function seed(server: LocalServer): Promise<void> {
   }
   const now = Date.now();
   await saveConnections(
-    server.store,
+    server.writer,
     Array.from({ length: 28 }, (_, i) =>
       connection(`${SERVICES[i % SERVICES.length]}_${i}`, {
         health: HEALTH_MIX[i % HEALTH_MIX.length],
@@ -84,8 +83,7 @@ async function seed(server: LocalServer): Promise<void> {
       data: status === 'FAILURE' ? { status, reason: 'Connection reset by peer' } : { status },
     });
   }
-  await putSweepRecord(
-    server.table,
+  await server.repositories.sweeps.put(
     sweepRecord('demo-sweep', new Date(now - 4 * 60_000).toISOString(), { connections_seen: 29 }),
   );
 }
@@ -103,7 +101,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium', () => {
       log: () => {},
       notifier: { onHealthChange: (change) => changeLog?.onHealthChange(change) },
     });
-    changeLog = healthChangeLog(server.table);
+    changeLog = healthChangeLog(server.repositories.healthChanges);
     await seed(server);
     // A fresh profile directory per run: nothing cached or stored from an earlier run.
     browser = await launchChromium(profile);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { createStore } from '#commons/store/store';
 import { type Serving, serve, startServe } from '../../functions/cli/commands/serve.ts';
 import { capture, connection, saveConnections } from '../read/read-fixture.ts';
+import { openCore } from '../support/core.ts';
 
 describe('CLI serve over a deployed table (dynalite standing in for DynamoDB)', () => {
   let dynamo: LocalDynamo;
@@ -16,12 +16,8 @@ describe('CLI serve over a deployed table (dynalite standing in for DynamoDB)', 
       AWS_EC2_METADATA_DISABLED: 'true',
     });
     dynamo = await startLocalDynamo({ tableName: 'fivetran-metadata-prod' });
-    const store = createStore({
-      client: dynamo.documentClient,
-      tableName: dynamo.tableName,
-      retentionDays: 90,
-    });
-    await saveConnections(store, [connection('a', { health: 'failing' }), connection('b')]);
+    const core = openCore({ client: dynamo.documentClient, tableName: dynamo.tableName });
+    await saveConnections(core.writer, [connection('a', { health: 'failing' }), connection('b')]);
     serving = await startServe({
       tableName: dynamo.tableName,
       region: 'eu-west-1',

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalConfig } from '#commons/config';
+import { loadLocalConfig } from '#commons/config/local-config';
 import { startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { createStore } from '#commons/store/store';
 import { status } from '../../functions/cli/commands/status.ts';
 import { startLocalServer } from '../../functions/local/local-server.ts';
 import {
@@ -16,6 +15,7 @@ import {
   saveConnections,
   startReadFixture,
 } from '../read/read-fixture.ts';
+import { openCore } from '../support/core.ts';
 
 const HEALTHS = ['failing', 'healthy', 'delayed', 'healthy', 'paused', 'healthy', 'failing'] as const;
 const seeded = HEALTHS.map((health, i) =>
@@ -28,8 +28,8 @@ describe('CLI status through a running local server', () => {
 
   beforeAll(async () => {
     fx = await startReadFixture({ apiToken: 'tok', mode: 'live' });
-    await saveConnections(fx.store, seeded);
-    await putGroup(fx.table, {
+    await saveConnections(fx.writer, seeded);
+    await putGroup(fx.repositories.groups, {
       id: 'warehouse',
       name: 'Warehouse',
       destination: {
@@ -137,7 +137,7 @@ describe('CLI status without a running server', () => {
       loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }),
       { log: () => {} },
     );
-    await saveConnections(server.store, seeded);
+    await saveConnections(server.writer, seeded);
     await server.close();
     env = { HOST: '127.0.0.1', PORT: String(await freePort()), DATA_DIR: dataDir };
   });
@@ -179,12 +179,8 @@ describe('CLI status without a running server', () => {
   it('reads a deployed table with --table (here dynalite through --endpoint)', async () => {
     // Prepare
     const dynamo = await startLocalDynamo({ tableName: 'fivetran-metadata-prod' });
-    const store = createStore({
-      client: dynamo.documentClient,
-      tableName: dynamo.tableName,
-      retentionDays: 90,
-    });
-    await saveConnections(store, seeded.slice(0, 3));
+    const core = openCore({ client: dynamo.documentClient, tableName: dynamo.tableName });
+    await saveConnections(core.writer, seeded.slice(0, 3));
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Env } from '#commons/config';
+import type { Env } from '#commons/config/env';
 import type { CliIo } from '../../functions/cli/cli-io.ts';
 import { testConnection } from '../../functions/cli/commands/test-connection.ts';
 import {

@@ -2,19 +2,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiAccess, dataDirAccess } from '#commons/api/api-access';
-import { type HttpServer, startHttpServer } from '#commons/api/node-http-server';
-import { createRouter } from '#commons/api/router';
-import { loadLocalConfig } from '#commons/config';
-import type { Summary } from '#commons/queries/summary';
+import { loadLocalConfig } from '#commons/config/local-config';
+import { createHttpApp } from '#commons/http/app';
+import { type HttpServer, startHttpServer } from '#commons/http/node-server';
+import type { Summary } from '#commons/read/summary';
 import { signBody } from '#commons/webhook/signature';
 import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
 import { WEBHOOK_SECRET_FILE } from '#commons/webhook-secret/local-secret-file';
 import { WEBHOOK_EVENTS } from '#commons/webhook-secret/webhook-registration';
+import { type ApiAccess, dataDirAccess } from '../../functions/cli/api-access.ts';
 import { EXIT_WEBHOOK_DISABLED, webhook } from '../../functions/cli/commands/webhook.ts';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
 import { type Simulator, startSimulator } from '../../functions/simulator/simulator.ts';
 import { capture, freePort } from '../read/read-fixture.ts';
+import { openCore } from '../support/core.ts';
 
 /** A receiver like the local server's, reading the DATA_DIR secret file again when a signature does not match. */
 async function startReceiver(
@@ -22,17 +23,16 @@ async function startReceiver(
 ): Promise<{ access: ApiAccess; http: HttpServer; close(): Promise<void> }> {
   const config = loadLocalConfig(env);
   const access = await dataDirAccess(config, { create: true });
-  const store = access.store;
-  const table = access.table;
-  if (!store || !table) throw new Error('no store');
+  const repositories = access.repositories;
+  if (!repositories) throw new Error('no store');
   const initial = readFileSync(join(config.dataDir, WEBHOOK_SECRET_FILE), 'utf8').trim().split(',');
-  const router = createRouter({
-    store,
-    table,
+  const core = openCore(repositories.table);
+  const app = createHttpApp({
+    repositories: core.repositories,
     healthz: true,
-    webhook: { store, secrets: fileSecretSource(config.dataDir, initial) },
+    webhook: { recorder: core.recorder, secrets: fileSecretSource(config.dataDir, initial) },
   });
-  const http = await startHttpServer({ router, host: config.host, port: config.port });
+  const http = await startHttpServer({ app, host: config.host, port: config.port });
   return {
     access,
     http,
@@ -155,7 +155,7 @@ describe('CLI webhook against the simulator', () => {
         ['sync_start', 200],
         ['sync_end', 200],
       ]);
-      expect(await server.store.getConnection(connectionId)).toMatchObject({
+      expect(await server.repositories.connections.get(connectionId)).toMatchObject({
         last_sync: { status: 'SUCCESSFUL' },
       });
     });

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalConfig } from '#commons/config';
-import { getRegisteredWebhook } from '#commons/store/registered-webhook';
+import { loadLocalConfig } from '#commons/config/local-config';
 import { banner } from '../../functions/local/banner.ts';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
 
@@ -80,7 +79,7 @@ describe('demo mode: npm start without a Fivetran credential', () => {
 
   it('registered the local webhook URL at the simulator, which probed it first', async () => {
     // Act
-    const registered = await getRegisteredWebhook(server.table);
+    const registered = await server.repositories.webhookRegistration.get();
     const probes = server.demo?.sim.deliveries.log.filter((d) => d.event === 'test_event') ?? [];
 
     // Assess

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '#commons/config';
+import { ConfigError } from '#commons/config/env';
 import { collectItems, FivetranClient } from '#commons/fivetran/client';
 import {
   CredentialRejectedError,

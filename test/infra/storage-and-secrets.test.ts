@@ -5,7 +5,7 @@ import {
   PARTITION_KEY,
   SORT_KEY,
   TTL_ATTRIBUTE,
-} from '../../functions/commons/store/table-definition.ts';
+} from '../../functions/commons/store/table/table-definition.ts';
 import { buildStack, logicalIdOf, resources } from './stack-fixture.ts';
 
 type Resource = ReturnType<typeof resources>[string];

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '#commons/config';
+import { ConfigError } from '#commons/config/env';
 import { LOCK_FILE, lockDataDir } from '#commons/local-store/data-dir-lock';
 import { tempDataDir } from './server-fixture.ts';
 

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '#commons/config';
+import { ConfigError } from '#commons/config/env';
 import { signBody } from '#commons/webhook/signature';
 import type { LocalServer } from '../../functions/local/local-server.ts';
 import {
@@ -115,7 +115,7 @@ describe('Local server, end to end over HTTP', () => {
     expect(probe.status).toBe(200);
     expect([unsigned.status, junk.status, wrong.status]).toEqual([401, 401, 401]);
     expect(unsigned.body).toEqual({ message: expect.any(String) });
-    expect((await server.store.getStats()).probes_answered).toBe(1);
+    expect((await server.repositories.accountStats.get()).probes_answered).toBe(1);
   });
 
   it('quarantines signed bodies it cannot read, answering 200 with the reason', async () => {
@@ -132,7 +132,7 @@ describe('Local server, end to end over HTTP', () => {
     expect(notObject).toMatchObject({ status: 200, body: { reason: 'body is not a JSON object' } });
     expect(noEvent.status).toBe(200);
     expect(noEvent.body.reason).toMatch(/event/);
-    expect((await server.store.getStats()).events_quarantined).toBe(3);
+    expect((await server.repositories.accountStats.get()).events_quarantined).toBe(3);
   });
 
   it('answers 413 to a declared oversized body without reading it', async () => {
@@ -293,7 +293,7 @@ describe('Local server, end to end over HTTP', () => {
     expect(server.webhookSecret).toMatchObject({ current: secret, created: false });
     expect(after.body).toEqual(before.body);
     expect((events.body.items as unknown[]).length).toBe(REAL_WORLD.length);
-    expect((await server.store.getStats()).events_quarantined).toBe(3);
+    expect((await server.repositories.accountStats.get()).events_quarantined).toBe(3);
     expect((await http.deliver(syncEndSuccessful)).body.duplicate).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BodyTooLargeError, readBody } from '../../functions/local/read-body.ts';
+import { BodyTooLargeError, readBody } from '#commons/http/read-body';
 
 /** A request body that produces 16 KiB chunks on demand and counts how many were pulled. */
 function lazyBody(totalChunks: number, headers: Record<string, string> = {}) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLocalConfig } from '#commons/config';
+import { loadLocalConfig } from '#commons/config/local-config';
 import { signBody } from '#commons/webhook/signature';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '#commons/connection/connection';
-import { HEALTH_VALUES } from '#commons/health';
+import { HEALTH_VALUES } from '#commons/connection/health';
 import { connection, listAll, type ReadFixture, saveConnections, startReadFixture } from './read-fixture.ts';
 
 /** 48 connections: health by i % 4, group g0..g2 by i % 3, service by i % 2, every 7th deleted. */
@@ -20,7 +20,7 @@ describe('GET /api/connections over HTTP', () => {
 
   beforeAll(async () => {
     fx = await startReadFixture();
-    await saveConnections(fx.store, ALL);
+    await saveConnections(fx.writer, ALL);
   });
   afterAll(async () => {
     await fx.close();

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordWebhookActive, saveRegisteredWebhook } from '#commons/store/registered-webhook';
-import { acquireSweepLease } from '#commons/store/sweep-lease';
 import { signBody } from '#commons/webhook/signature';
 import { creationProbe } from '../fixtures/webhook-payloads.ts';
 import {
@@ -20,7 +18,7 @@ describe('GET /api/groups over HTTP', () => {
 
   beforeAll(async () => {
     fx = await startReadFixture();
-    await putGroup(fx.table, {
+    await putGroup(fx.repositories.groups, {
       id: 'warehouse',
       name: 'Warehouse',
       destination: {
@@ -31,10 +29,10 @@ describe('GET /api/groups over HTTP', () => {
         time_zone_offset: '-5',
       },
     });
-    await putGroup(fx.table, { id: 'lake', name: 'Lake', destination: null });
-    for (let i = 0; i < 5; i++) await putGroup(fx.table, { id: `z_${i}` });
+    await putGroup(fx.repositories.groups, { id: 'lake', name: 'Lake', destination: null });
+    for (let i = 0; i < 5; i++) await putGroup(fx.repositories.groups, { id: `z_${i}` });
     // Another kind of item in the same table must never show up as a group.
-    await saveConnections(fx.store, [connection('c1', { group: 'warehouse' })]);
+    await saveConnections(fx.writer, [connection('c1', { group: 'warehouse' })]);
   });
   afterAll(async () => {
     await fx.close();
@@ -92,13 +90,13 @@ describe('GET /api/sweeps over HTTP', () => {
 
   beforeAll(async () => {
     fx = await startReadFixture({ now: () => now });
-    await putSweep(fx.table, sweepRecord('s1', '2026-06-02T09:00:00.000Z'));
+    await putSweep(fx.repositories.sweeps, sweepRecord('s1', '2026-06-02T09:00:00.000Z'));
     await putSweep(
-      fx.table,
+      fx.repositories.sweeps,
       sweepRecord('s3', '2026-06-02T11:00:00.000Z', { outcome: 'partial', webhook_active: false }),
     );
     await putSweep(
-      fx.table,
+      fx.repositories.sweeps,
       sweepRecord('s2', '2026-06-02T10:00:00.000Z', { outcome: 'running', finished_at: null }),
     );
   });
@@ -123,9 +121,9 @@ describe('GET /api/sweeps over HTTP', () => {
 
   it('shows a running sweep that holds the lease as running', async () => {
     // Prepare
-    await acquireSweepLease(fx.table, { sweepId: 's4', nowMs: now, durationMs: 600_000 });
+    await fx.repositories.sweepLease.acquire({ sweepId: 's4', nowMs: now, durationMs: 600_000 });
     await putSweep(
-      fx.table,
+      fx.repositories.sweeps,
       sweepRecord('s4', '2026-06-02T11:59:00.000Z', { outcome: 'running', finished_at: null }),
     );
 
@@ -173,7 +171,7 @@ describe('GET /api/summary over HTTP', () => {
   it('counts by health (deleted apart), and shows the last webhook, sweep, quarantine, webhook state and changes', async () => {
     // Prepare
     const healths = ['failing', 'failing', 'delayed', 'paused', 'healthy', 'healthy', 'healthy'] as const;
-    await saveConnections(fx.store, [
+    await saveConnections(fx.writer, [
       ...healths.map((health, i) => connection(`c${i}`, { health })),
       connection('gone', { health: 'failing', deleted: true }),
     ]);
@@ -194,14 +192,17 @@ describe('GET /api/summary over HTTP', () => {
       headers: { 'X-Fivetran-Signature-256': signBody(bad, SECRET) },
     });
     await fetch(`${fx.url}/webhooks/fivetran`, { method: 'POST', body: creationProbe });
-    await putSweep(fx.table, sweepRecord('old', '2026-06-01T01:00:00.000Z'));
-    await putSweep(fx.table, sweepRecord('new', '2026-06-01T02:00:00.000Z', { webhook_active: false }));
-    await saveRegisteredWebhook(fx.table, {
+    await putSweep(fx.repositories.sweeps, sweepRecord('old', '2026-06-01T01:00:00.000Z'));
+    await putSweep(
+      fx.repositories.sweeps,
+      sweepRecord('new', '2026-06-01T02:00:00.000Z', { webhook_active: false }),
+    );
+    await fx.repositories.webhookRegistration.save({
       webhook_id: 'wh_1',
       url: 'https://example.com/webhooks/fivetran',
       registered_at: '2026-05-01T00:00:00.000Z',
     });
-    await recordWebhookActive(fx.table, 'wh_1', false, '2026-06-01T02:00:30.000Z');
+    await fx.repositories.webhookRegistration.recordActive('wh_1', false, '2026-06-01T02:00:30.000Z');
 
     // Act
     const answer = await fx.get('/api/summary');
@@ -236,7 +237,7 @@ describe('GET /api/summary keeps its health counts a few seconds', () => {
   let nowMs = Date.parse('2026-06-01T12:00:00.000Z');
 
   beforeAll(async () => {
-    fx = await startReadFixture({ now: () => nowMs, routerOptions: { countsMaxAgeMs: 5_000 } });
+    fx = await startReadFixture({ now: () => nowMs, appOptions: { countsMaxAgeMs: 5_000 } });
   });
   afterAll(async () => {
     await fx.close();
@@ -244,9 +245,9 @@ describe('GET /api/summary keeps its health counts a few seconds', () => {
 
   it('reuses the counts within 5 s, says when they were taken, and counts again after', async () => {
     // Prepare
-    await saveConnections(fx.store, [connection('a', { health: 'failing' })]);
+    await saveConnections(fx.writer, [connection('a', { health: 'failing' })]);
     const first = await fx.get('/api/summary');
-    await saveConnections(fx.store, [connection('b', { health: 'failing' })]);
+    await saveConnections(fx.writer, [connection('b', { health: 'failing' })]);
 
     // Act
     nowMs += 4_000;

@@ -8,8 +8,9 @@ import {
   HEALTH_EVENT_SOURCE,
 } from '#commons/alerts/eventbridge-notifier';
 import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
-import { HEALTH_CHANGES_KEY, healthChangeLog, recentHealthChanges } from '#commons/alerts/health-change-log';
-import type { HealthChange } from '#commons/store/health-notifier';
+import { healthChangeLog } from '#commons/alerts/health-change-log';
+import type { HealthChange } from '#commons/ingest/health-notifier';
+import { HEALTH_CHANGES_KEY } from '#commons/store/table/keys';
 import { connection, type ReadFixture, startReadFixture } from './read-fixture.ts';
 
 const base = {
@@ -43,7 +44,7 @@ describe('Health changes: one event per real change, none for duplicates or no-o
     const afterFailure = fx.changes.length;
     await fx.deliver(syncEnd('s2', '2026-06-01T11:00:00.000Z', 'FAILURE')); // Fivetran's retry: same bytes
     await fx.deliver(syncEnd('s3', '2026-06-01T12:00:00.000Z', 'FAILURE_WITH_TASK')); // still failing
-    await fx.store.saveConnection('pg', (current) => current); // a sweep that finds nothing new
+    await fx.writer.save('pg', (current) => current); // a sweep that finds nothing new
     const afterNoise = fx.changes.length;
     await fx.deliver(syncEnd('s2', '2026-06-01T11:00:00.000Z', 'FAILURE')); // a late duplicate again
     await fx.deliver(syncEnd('s4', '2026-06-01T13:00:00.000Z', 'SUCCESSFUL'));
@@ -111,7 +112,7 @@ describe('Recent health changes log', () => {
 
   it('keeps every concurrent change, and shows the newest 20 by time whatever order they arrive in', async () => {
     // Prepare
-    const log = healthChangeLog(fx.table, 20);
+    const log = healthChangeLog(fx.repositories.healthChanges);
     const minutes = Array.from({ length: 30 }, (_, i) => (i * 7) % 30); // a permutation of 0..29
 
     // Act
@@ -120,7 +121,7 @@ describe('Recent health changes log', () => {
         log.onHealthChange(change(`c${m}`, new Date(Date.UTC(2026, 5, 1, 10, m)).toISOString())),
       ),
     );
-    const recent = await recentHealthChanges(fx.table);
+    const recent = await fx.repositories.healthChanges.recent();
 
     // Assess
     expect(recent.map((entry) => entry.connection_id)).toEqual(
@@ -130,7 +131,7 @@ describe('Recent health changes log', () => {
 
   it('stays bounded: a long run of changes is compacted to the newest ones', async () => {
     // Prepare
-    const log = healthChangeLog(fx.table, 20);
+    const log = healthChangeLog(fx.repositories.healthChanges);
 
     // Act
     for (let i = 0; i < 100; i++) {
@@ -139,7 +140,7 @@ describe('Recent health changes log', () => {
     const { Item } = await fx.table.client.send(
       new GetCommand({ TableName: fx.table.tableName, Key: HEALTH_CHANGES_KEY }),
     );
-    const recent = await recentHealthChanges(fx.table);
+    const recent = await fx.repositories.healthChanges.recent();
 
     // Assess
     expect((Item?.changes as unknown[] | undefined)?.length).toBeLessThan(40);
@@ -150,14 +151,14 @@ describe('Recent health changes log', () => {
 
   it('ignores first sightings', async () => {
     // Prepare
-    const log = healthChangeLog(fx.table, 20);
-    const before = await recentHealthChanges(fx.table);
+    const log = healthChangeLog(fx.repositories.healthChanges);
+    const before = await fx.repositories.healthChanges.recent();
 
     // Act
     await log.onHealthChange({ ...change('new', '2030-01-01T00:00:00.000Z'), previous: null });
 
     // Assess
-    expect(await recentHealthChanges(fx.table)).toEqual(before);
+    expect(await fx.repositories.healthChanges.recent()).toEqual(before);
   });
 });
 
@@ -263,11 +264,11 @@ describe('A deleted connection keeps its health and leaves no change behind', ()
   it('notifies nothing when only deleted_at changes', async () => {
     // Prepare
     const live = connection('x', { health: 'failing' });
-    await fx.store.saveConnection('x', () => live);
+    await fx.writer.save('x', () => live);
     const before = fx.changes.length;
 
     // Act
-    await fx.store.saveConnection('x', () => ({ ...live, deleted_at: '2026-06-02T00:00:00.000Z' }));
+    await fx.writer.save('x', () => ({ ...live, deleted_at: '2026-06-02T00:00:00.000Z' }));
 
     // Assess
     expect(fx.changes.length).toBe(before);

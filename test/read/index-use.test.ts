@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HEALTH_VALUES } from '#commons/health';
+import { HEALTH_VALUES } from '#commons/connection/health';
 import {
   connection,
   putSweep,
@@ -24,7 +24,7 @@ describe('Reads use the indexes: no scan, and no item of another kind is read', 
   beforeAll(async () => {
     fx = await startReadFixture();
     await saveConnections(
-      fx.store,
+      fx.writer,
       Array.from({ length: 120 }, (_, i) =>
         connection(`c${String(i).padStart(3, '0')}`, { health: HEALTH_VALUES[i % 4], group: `g${i % 3}` }),
       ),
@@ -41,7 +41,10 @@ describe('Reads use the indexes: no scan, and no item of another kind is read', 
       });
     }
     for (let i = 0; i < 3; i++)
-      await putSweep(fx.table, sweepRecord(`s${i}`, new Date(Date.UTC(2026, 5, 1, i)).toISOString()));
+      await putSweep(
+        fx.repositories.sweeps,
+        sweepRecord(`s${i}`, new Date(Date.UTC(2026, 5, 1, i)).toISOString()),
+      );
     const client = fx.table.client;
     const send = client.send.bind(client) as (command: unknown) => Promise<Record<string, unknown>>;
     // Every command the store and the queries send, with what it read.

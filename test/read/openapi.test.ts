@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiDocument } from '#commons/api/openapi';
-import { ROUTE_SPECS, type RouteSpec, routeKey } from '#commons/api/route-specs';
-import { acquireSweepLease } from '#commons/store/sweep-lease';
+import { safeParse } from 'zod/v4/core';
+import { openApiDocument } from '#commons/http/openapi';
+import { ROUTE_SPECS, type RouteSpec, routeKey } from '#commons/http/route-specs';
 import { signBody } from '#commons/webhook/signature';
 import { creationProbe, dbtRunFailed, syncEndFailureWithTask } from '../fixtures/webhook-payloads.ts';
 import {
@@ -119,13 +119,13 @@ describe('Real responses from every route match the document', () => {
         start: async () => (busy ? { status: 'busy', id: 'sweep_0' } : { status: 'started', id: 'sweep_1' }),
       },
     });
-    await saveConnections(fx.store, [
+    await saveConnections(fx.writer, [
       connection('healthy_1'),
       connection('failing_1', { health: 'failing', group: 'g2' }),
       connection('paused_1', { health: 'paused' }),
       connection('gone_1', { deleted: true }),
     ]);
-    await putGroup(fx.table, {
+    await putGroup(fx.repositories.groups, {
       id: 'group_a',
       destination: {
         id: 'group_a',
@@ -135,10 +135,10 @@ describe('Real responses from every route match the document', () => {
         time_zone_offset: '0',
       },
     });
-    await putGroup(fx.table, { id: 'g2' });
-    await putSweep(fx.table, sweepRecord('s1', '2026-06-02T10:00:00.000Z'));
+    await putGroup(fx.repositories.groups, { id: 'g2' });
+    await putSweep(fx.repositories.sweeps, sweepRecord('s1', '2026-06-02T10:00:00.000Z'));
     await putSweep(
-      fx.table,
+      fx.repositories.sweeps,
       sweepRecord('s2', '2026-06-02T11:00:00.000Z', { outcome: 'running', finished_at: null }),
     );
 
@@ -190,7 +190,7 @@ describe('Real responses from every route match the document', () => {
     await call('POST', '/api/sweeps');
     busy = true;
     await call('POST', '/api/sweeps');
-    await acquireSweepLease(fx.table, { sweepId: 's2', nowMs: now, durationMs: 60_000 });
+    await fx.repositories.sweepLease.acquire({ sweepId: 's2', nowMs: now, durationMs: 60_000 });
     await call('GET', '/api/summary');
   });
   afterAll(async () => {
@@ -211,7 +211,7 @@ describe('Real responses from every route match the document', () => {
       if (!documented) continue;
       expect(exchange.contentType.startsWith(documented.contentType ?? 'application/json'), where).toBe(true);
       if (documented.schema) {
-        const parsed = documented.schema.safeParse(JSON.parse(exchange.body));
+        const parsed = safeParse(documented.schema, JSON.parse(exchange.body));
         expect(parsed.success, `${where}: ${parsed.error?.message} in ${exchange.body.slice(0, 300)}`).toBe(
           true,
         );
@@ -229,7 +229,8 @@ describe('Real responses from every route match the document', () => {
     body.items[0] = { ...body.items[0], unexpected: true };
 
     // Act
-    const parsed = list?.spec.responses[200]?.schema?.safeParse(body);
+    const schema = list?.spec.responses[200]?.schema;
+    const parsed = schema ? safeParse(schema, body) : undefined;
 
     // Assess
     expect(parsed?.success).toBe(false);

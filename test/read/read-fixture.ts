@@ -1,28 +1,27 @@
 import { createServer } from 'node:http';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
 import { healthChangeLog } from '#commons/alerts/health-change-log';
-import { type HttpServer, startHttpServer } from '#commons/api/node-http-server';
-import { createRouter, type RouterOptions } from '#commons/api/router';
 import { type Connection, unknownConnection } from '#commons/connection/connection';
+import { createHttpApp, type HttpAppOptions } from '#commons/http/app';
+import { type HttpServer, startHttpServer } from '#commons/http/node-server';
+import type { ConnectionWriter } from '#commons/ingest/connection-writer';
+import type { HealthChange } from '#commons/ingest/health-notifier';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import type { RunMode } from '#commons/queries/summary';
-import { type GroupRecord, groupItem } from '#commons/store/group-items';
-import type { HealthChange } from '#commons/store/health-notifier';
-import { createStore, type Store } from '#commons/store/store';
-import type { SweepRecord } from '#commons/store/sweep-items';
-import { putSweepRecord } from '#commons/store/sweep-records';
-import type { TableRef } from '#commons/store/table-ref';
+import type { RunMode } from '#commons/read/summary';
+import type { GroupRecord, GroupRepository } from '#commons/store/repositories/groups';
+import type { SweepRecord, SweepRepository } from '#commons/store/repositories/sweeps';
+import type { TableRef } from '#commons/store/table/table-ref';
 import type { SweepControl } from '#commons/sweep/sweep-control';
 import { signBody } from '#commons/webhook/signature';
 import { staticSecretSource } from '#commons/webhook-secret/secret-source';
+import { dashboardPage } from '../../functions/dashboard/dashboard-page.ts';
+import { type Core, openCore } from '../support/core.ts';
 
 export const SECRET = 'read-fixture-secret';
 
-export interface ReadFixture {
+export interface ReadFixture extends Core {
   readonly dynamo: LocalDynamo;
   readonly table: TableRef;
-  readonly store: Store;
   readonly server: HttpServer;
   readonly url: string;
   /** Every health change the store notified (besides the recent-changes log the summary reads). */
@@ -59,7 +58,7 @@ export interface ReadFixtureOptions {
   readonly apiToken?: string | null;
   readonly dashboard?: boolean;
   readonly now?: () => number;
-  readonly routerOptions?: Partial<RouterOptions>;
+  readonly appOptions?: Partial<HttpAppOptions>;
 }
 
 /**
@@ -70,35 +69,34 @@ export async function startReadFixture(options: ReadFixtureOptions = {}): Promis
   const dynamo = await startLocalDynamo();
   const table: TableRef = { client: dynamo.documentClient, tableName: dynamo.tableName };
   const changes: HealthChange[] = [];
-  const store = createStore({
-    ...table,
-    retentionDays: 90,
+  let healthChanges: Core['repositories']['healthChanges'] | undefined;
+  const core = openCore(table, {
     ...(options.now ? { now: options.now } : {}),
     notifier: fanOutHealthNotifier([
-      healthChangeLog(table),
+      { onHealthChange: (change) => healthChangeLog(healthChanges as never).onHealthChange(change) },
       { onHealthChange: (change) => void changes.push(change) },
     ]),
   });
-  const router = createRouter({
-    store,
-    table,
+  healthChanges = core.repositories.healthChanges;
+  const app = createHttpApp({
+    repositories: core.repositories,
     apiToken: options.apiToken ?? null,
-    webhook: { store, secrets: staticSecretSource([SECRET]) },
+    webhook: { recorder: core.recorder, secrets: staticSecretSource([SECRET]) },
     healthz: true,
-    dashboard: options.dashboard ?? true,
+    dashboard: (options.dashboard ?? true) ? dashboardPage() : null,
     mode: options.mode === undefined ? 'demo' : options.mode,
     sweeps: options.sweeps ?? null,
     // Fresh counts on every summary, so tests see their own writes; the cache has its own test.
     countsMaxAgeMs: 0,
     ...(options.now ? { now: options.now } : {}),
-    ...options.routerOptions,
+    ...options.appOptions,
   });
-  const server = await startHttpServer({ router, host: '127.0.0.1', port: 0 });
+  const server = await startHttpServer({ app, host: '127.0.0.1', port: 0 });
   const { url } = server;
   return {
     dynamo,
     table,
-    store,
+    ...core,
     server,
     url,
     changes,
@@ -159,11 +157,17 @@ export function connection(
   };
 }
 
-export async function saveConnections(store: Store, connections: readonly Connection[]): Promise<void> {
-  for (const c of connections) await store.saveConnection(c.id, () => c);
+export async function saveConnections(
+  writer: ConnectionWriter,
+  connections: readonly Connection[],
+): Promise<void> {
+  for (const c of connections) await writer.save(c.id, () => c);
 }
 
-export async function putGroup(table: TableRef, group: Partial<GroupRecord> & { id: string }): Promise<void> {
+export async function putGroup(
+  groups: GroupRepository,
+  group: Partial<GroupRecord> & { id: string },
+): Promise<void> {
   const record: GroupRecord = {
     name: `${group.id} name`,
     created_at: '2025-01-01T00:00:00.000Z',
@@ -172,7 +176,7 @@ export async function putGroup(table: TableRef, group: Partial<GroupRecord> & { 
     schema_version: 1,
     ...group,
   };
-  await table.client.send(new PutCommand({ TableName: table.tableName, Item: groupItem(record) }));
+  await groups.save(record, undefined, record.updated_at);
 }
 
 export function sweepRecord(id: string, startedAt: string, fields: Partial<SweepRecord> = {}): SweepRecord {
@@ -189,12 +193,13 @@ export function sweepRecord(id: string, startedAt: string, fields: Partial<Sweep
     items_written: 5,
     webhook_active: true,
     error: null,
+    error_code: null,
     ...fields,
   };
 }
 
-export async function putSweep(table: TableRef, record: SweepRecord): Promise<void> {
-  await putSweepRecord(table, record);
+export async function putSweep(sweeps: SweepRepository, record: SweepRecord): Promise<void> {
+  await sweeps.put(record);
 }
 
 /** Pages through a list route; returns every item and the number of pages. */

@@ -67,7 +67,7 @@ describe('The router as the local shells use it', () => {
     fx = await startReadFixture({ apiToken: 'let-me-in' });
     readOnly = await startReadFixture({
       dashboard: false,
-      routerOptions: { sweepsUnavailable: 'serve is read-only; sweeps run in AWS on their schedule' },
+      appOptions: { sweepsUnavailable: 'serve is read-only; sweeps run in AWS on their schedule' },
     });
   });
   afterAll(async () => {

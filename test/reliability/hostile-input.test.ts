@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalConfig } from '#commons/config';
-import { eventKey, quarantineKey } from '#commons/store/keys';
+import { loadLocalConfig } from '#commons/config/local-config';
+import { eventKey, quarantineKey } from '#commons/store/table/keys';
 import { signBody } from '#commons/webhook/signature';
 import { MAX_WEBHOOK_BODY_BYTES } from '#commons/webhook/webhook-decision';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';

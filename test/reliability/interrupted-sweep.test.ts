@@ -1,8 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAllConnections } from '#commons/store/all-connections';
-import { sweepKey } from '#commons/store/keys';
-import type { SweepRecord } from '#commons/store/sweep-items';
+import type { SweepRecord } from '#commons/store/repositories/sweeps';
+import { sweepKey } from '#commons/store/table/keys';
 import { ABANDONED_SWEEP_ERROR } from '#commons/sweep/sweep-control';
 import { manualClock, type SweepFixture, startSweepFixture } from '../sweep/sweep-fixture.ts';
 
@@ -52,7 +51,10 @@ describe('crash: a sweep interrupted mid-way is finished by the next one', () =>
     if (started.status !== 'started') throw new Error('the first sweep did not start');
     frozenId = started.id;
     frozenDone = started.done;
-    await until(async () => frozen && (await readAllConnections(fx.table)).size >= 1_000, 'page one written');
+    await until(
+      async () => frozen && (await fx.repositories.connections.readAll()).size >= 1_000,
+      'page one written',
+    );
 
     // Act: another sweep while the lease is held, then one after it expired.
     const busy = await fx.start({ schemaRequestBudget: 0, now: clock.now });
@@ -75,7 +77,7 @@ describe('crash: a sweep interrupted mid-way is finished by the next one', () =>
     const { Item } = await fx.table.client.send(
       new GetCommand({ TableName: fx.table.tableName, Key: sweepKey(frozenId), ConsistentRead: true }),
     );
-    const stored = await readAllConnections(fx.table);
+    const stored = await fx.repositories.connections.readAll();
 
     // Assess
     expect(Item).toMatchObject({ outcome: 'failed', error: ABANDONED_SWEEP_ERROR });
@@ -92,7 +94,7 @@ describe('crash: a sweep interrupted mid-way is finished by the next one', () =>
     // Act
     thaw();
     await frozenDone;
-    const stored = await readAllConnections(fx.table);
+    const stored = await fx.repositories.connections.readAll();
     const after = await fx.sweep({ schemaRequestBudget: 0, now: clock.now });
 
     // Assess

@@ -8,8 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FivetranClient } from '#commons/fivetran/client';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { readAllConnections } from '#commons/store/all-connections';
-import type { TableRef } from '#commons/store/table-ref';
+import type { TableRef } from '#commons/store/table/table-ref';
 import { eventIdentity } from '#commons/webhook/event-identity';
 import { parseEvent } from '#commons/webhook/parse-event';
 import { signBody } from '#commons/webhook/signature';
@@ -20,6 +19,7 @@ import {
   rotateWebhookSecret,
 } from '#commons/webhook-secret/webhook-registration';
 import { type Simulator, startSimulator } from '../../functions/simulator/simulator.ts';
+import { openCore } from '../support/core.ts';
 import { lambdaContext, restEvent } from '../webhook/lambda-fixture.ts';
 import { eventStream } from './support/event-stream.ts';
 import { recordFigure } from './support/figures.ts';
@@ -340,7 +340,7 @@ describe('secrets faults', () => {
         record: { outcome: 'succeeded', requests: { by_status: { '401': 1 } } },
       });
       expect(sm.state.reads).toBe(2);
-      const stored = await readAllConnections(table);
+      const stored = await openCore(table).repositories.connections.readAll();
       const paused = [...stored.values()].filter((entry) => entry.value?.paused);
       expect(paused.length).toBeGreaterThanOrEqual(1);
     });
@@ -375,7 +375,7 @@ describe('secrets faults', () => {
         record: { outcome: 'succeeded', connections_deleted: 0, requests: { by_status: { '401': 1 } } },
       });
       // (Connections left by the webhook tests above are not in this account: earlier sweeps deleted them.)
-      const stored = await readAllConnections(table);
+      const stored = await openCore(table).repositories.connections.readAll();
       const ours = [...sim.account.connections.keys()].map((id) => stored.get(id)?.value);
       expect(ours.every((connection) => connection?.deleted_at === null)).toBe(true);
     });
@@ -385,11 +385,11 @@ describe('secrets faults', () => {
       const sm = fakeSecretsManager({ [API_ARN]: JSON.stringify(sim.credential) });
       sm.state.down = true;
       const sweep = await sweepHandler();
-      const before = await readAllConnections(table);
+      const before = await openCore(table).repositories.connections.readAll();
 
       // Act
       const failed = await sweep({}).catch((error: unknown) => error as Error);
-      const afterFailure = await readAllConnections(table);
+      const afterFailure = await openCore(table).repositories.connections.readAll();
       sm.state.down = false;
       const next = await sweep({});
 

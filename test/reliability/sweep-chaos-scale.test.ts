@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAllConnections } from '#commons/store/all-connections';
 import { type SweepFixture, startSweepFixture } from '../sweep/sweep-fixture.ts';
 import { addChaos, type ChaosRun, describeRun, sweepUntilSucceeded } from './support/chaos.ts';
 import { recordFigure } from './support/figures.ts';
@@ -37,7 +36,7 @@ describe(`sweep faults at scale: ${CONNECTIONS.toLocaleString('en')} connections
     expect(run.records.at(-1)?.outcome, describeRun(run)).toBe('succeeded');
     expect(run.records.length).toBeLessThanOrEqual(8);
     for (const deleted of run.deletedAfter) expect(deleted).toEqual([]);
-    const stored = await readAllConnections(fx.table);
+    const stored = await fx.repositories.connections.readAll();
     expect(stored.size).toBe(CONNECTIONS);
     expect([...stored.keys()].sort()).toEqual([...fx.sim.account.connections.keys()].sort());
   });

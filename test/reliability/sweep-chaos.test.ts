@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAllConnections } from '#commons/store/all-connections';
 import { type SweepFixture, startSweepFixture } from '../sweep/sweep-fixture.ts';
 import { addChaos, type ChaosRun, describeRun, sweepUntilSucceeded } from './support/chaos.ts';
 import { recordFigure } from './support/figures.ts';
@@ -98,6 +97,6 @@ describe('sweep faults: 1,200 connections (two listing pages), 40 deleted and 20
     // Assess
     expect(record.outcome).toBe('succeeded');
     expect(record.items_written).toBe(0);
-    expect((await readAllConnections(chaotic.table)).size).toBe(ACCOUNT.connections);
+    expect((await chaotic.repositories.connections.readAll()).size).toBe(ACCOUNT.connections);
   });
 });

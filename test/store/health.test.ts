@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeHealth, type HealthInputs } from '#commons/health';
+import { computeHealth, type HealthInputs } from '#commons/connection/health';
 
 const healthy: HealthInputs = {
   paused: false,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Connection, unknownConnection } from '#commons/connection/connection';
-import { CursorError } from '#commons/store/cursor';
-import type { ConnectionFilters, Store } from '#commons/store/store';
+import type { ConnectionFilters, ConnectionRepository } from '#commons/store/repositories/connections';
+import { CursorError } from '#commons/store/table/cursor';
 import { type StoreFixture, startStoreFixture } from './store-fixture.ts';
 
 /** 250 connections: group g0..g2 by i % 3, service by i % 2, every 5th paused, every 7th failing, every 11th deleted. */
@@ -29,12 +29,12 @@ function seeded(i: number): Connection {
   };
 }
 
-async function listAll(store: Store, filters: ConnectionFilters, limit: number) {
+async function listAll(connections: ConnectionRepository, filters: ConnectionFilters, limit: number) {
   const ids: string[] = [];
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const page = await store.listConnections(filters, { limit, cursor });
+    const page = await connections.list(filters, { limit, cursor });
     ids.push(...page.items.map((item) => item.id));
     cursor = page.nextCursor;
     pages++;
@@ -50,7 +50,7 @@ describe('Store: connection listings', () => {
 
   beforeAll(async () => {
     fx = await startStoreFixture();
-    for (const connection of all) await fx.store.saveConnection(connection.id, () => connection);
+    for (const connection of all) await fx.writer.save(connection.id, () => connection);
   });
   afterAll(async () => {
     await fx.close();
@@ -58,7 +58,7 @@ describe('Store: connection listings', () => {
 
   it('pages through every live connection in id order, each exactly once', async () => {
     // Act
-    const { ids, pages } = await listAll(fx.store, { deleted: 'false' }, 100);
+    const { ids, pages } = await listAll(fx.repositories.connections, { deleted: 'false' }, 100);
 
     // Assess
     expect(ids).toEqual(expected((c) => c.deleted_at === null));
@@ -95,7 +95,7 @@ describe('Store: connection listings', () => {
     ['deleted any', { deleted: 'any' }, () => true],
   ] as const)('filters by %s, across small pages', async (_name, filters, keep) => {
     // Act
-    const { ids } = await listAll(fx.store, filters as ConnectionFilters, 7);
+    const { ids } = await listAll(fx.repositories.connections, filters as ConnectionFilters, 7);
 
     // Assess
     expect(ids).toEqual(expected(keep));
@@ -104,17 +104,17 @@ describe('Store: connection listings', () => {
 
   it('refuses a cursor reused with other filters', async () => {
     // Prepare
-    const first = await fx.store.listConnections(
+    const first = await fx.repositories.connections.list(
       { group_id: 'g1', deleted: 'false' },
       { limit: 5, cursor: null },
     );
 
     // Act
-    const reuse = fx.store.listConnections(
+    const reuse = fx.repositories.connections.list(
       { group_id: 'g2', deleted: 'false' },
       { limit: 5, cursor: first.nextCursor },
     );
-    const sameFilters = fx.store.listConnections(
+    const sameFilters = fx.repositories.connections.list(
       { group_id: 'g1', deleted: 'false' },
       { limit: 5, cursor: first.nextCursor },
     );
@@ -133,7 +133,7 @@ describe('Store: connection listings', () => {
     ],
   ])('refuses a malformed cursor (%s)', async (_name, cursor) => {
     // Act
-    const listing = fx.store.listConnections({ deleted: 'false' }, { limit: 5, cursor });
+    const listing = fx.repositories.connections.list({ deleted: 'false' }, { limit: 5, cursor });
 
     // Assess
     await expect(listing).rejects.toThrow(CursorError);

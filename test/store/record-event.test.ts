@@ -23,11 +23,11 @@ describe('Store: recordEvent', () => {
     const d = delivery(syncEndSuccessful);
 
     // Act
-    const result = await record(fx.store, d);
+    const result = await record(fx.recorder, d);
 
     // Assess
     expect(result.duplicate).toBe(false);
-    const connection = await fx.store.getConnection('assimilate_seem');
+    const connection = await fx.repositories.connections.get('assimilate_seem');
     expect(connection).toMatchObject({
       id: 'assimilate_seem',
       group_id: 'inappropriate_implode',
@@ -61,15 +61,15 @@ describe('Store: recordEvent', () => {
     const reordered = delivery(JSON.stringify(reversed, null, 2));
 
     // Act
-    const first = await record(fx.store, d);
-    const second = await record(fx.store, d);
-    const third = await record(fx.store, reordered);
+    const first = await record(fx.recorder, d);
+    const second = await record(fx.recorder, d);
+    const third = await record(fx.recorder, reordered);
 
     // Assess
     expect([first.duplicate, second.duplicate, third.duplicate]).toEqual([false, true, true]);
-    const page = await fx.store.listConnectionEvents('empty_bount', { limit: 10, cursor: null });
+    const page = await fx.repositories.events.listOfConnection('empty_bount', { limit: 10, cursor: null });
     expect(page.items).toHaveLength(1);
-    const runs = await fx.store.listSyncRuns('empty_bount');
+    const runs = await fx.repositories.syncRuns.listRecent('empty_bount');
     expect(runs).toEqual([
       expect.objectContaining({
         status: 'FAILURE_WITH_TASK',
@@ -87,15 +87,15 @@ describe('Store: recordEvent', () => {
     const older = c.syncEnd('sync-1', '2026-06-01T09:00:00.000Z', 'FAILURE', { reason: 'boom' });
 
     // Act
-    await record(fx.store, newer);
-    await record(fx.store, older);
+    await record(fx.recorder, newer);
+    await record(fx.recorder, older);
 
     // Assess
-    const connection = await fx.store.getConnection('conn_ooo');
+    const connection = await fx.repositories.connections.get('conn_ooo');
     expect(connection?.last_sync).toMatchObject({ sync_id: 'sync-2', status: 'SUCCESSFUL' });
     expect(connection?.last_completed_sync).toMatchObject({ sync_id: 'sync-2', status: 'SUCCESSFUL' });
     expect(connection?.health).toBe('healthy');
-    const runs = await fx.store.listSyncRuns('conn_ooo');
+    const runs = await fx.repositories.syncRuns.listRecent('conn_ooo');
     expect(runs.map((run) => [run.sync_id, run.status])).toEqual([
       ['sync-2', 'SUCCESSFUL'],
       ['sync-1', 'FAILURE'],
@@ -109,11 +109,11 @@ describe('Store: recordEvent', () => {
     const older = c.syncEnd('sync-a', '2026-06-01T10:30:00+02:00', 'FAILURE');
 
     // Act
-    await record(fx.store, newer);
-    await record(fx.store, older);
+    await record(fx.recorder, newer);
+    await record(fx.recorder, older);
 
     // Assess
-    expect((await fx.store.getConnection('conn_tz'))?.last_sync?.sync_id).toBe('sync-b');
+    expect((await fx.repositories.connections.get('conn_tz'))?.last_sync?.sync_id).toBe('sync-b');
   });
 
   it('takes a successful sync_end over an earlier failed one of the same sync, in either order', async () => {
@@ -125,16 +125,16 @@ describe('Store: recordEvent', () => {
       const sequence = order === 'failed-first' ? [failed, succeeded] : [succeeded, failed];
 
       // Act
-      for (const d of sequence) await record(fx.store, d);
+      for (const d of sequence) await record(fx.recorder, d);
 
       // Assess
-      const connection = await fx.store.getConnection(`conn_retry_${order}`);
+      const connection = await fx.repositories.connections.get(`conn_retry_${order}`);
       expect(connection?.last_sync).toMatchObject({
         status: 'SUCCESSFUL',
         ended_at: '2026-06-01T10:05:00.000Z',
       });
       expect(connection?.health).toBe('healthy');
-      const runs = await fx.store.listSyncRuns(`conn_retry_${order}`);
+      const runs = await fx.repositories.syncRuns.listRecent(`conn_retry_${order}`);
       expect(runs).toEqual([expect.objectContaining({ sync_id: 'sync-r', status: 'SUCCESSFUL' })]);
     }
   });
@@ -142,15 +142,18 @@ describe('Store: recordEvent', () => {
   it('marks a newer sync_start as SYNCING without touching the last completed sync or health', async () => {
     // Prepare
     const c = events('conn_syncing');
-    await record(fx.store, c.syncStart('sync-1', '2026-06-01T09:00:00.000Z'));
-    await record(fx.store, c.syncEnd('sync-1', '2026-06-01T09:10:00.000Z', 'FAILURE', { reason: 'timeout' }));
-    const before = await fx.store.getConnection('conn_syncing');
+    await record(fx.recorder, c.syncStart('sync-1', '2026-06-01T09:00:00.000Z'));
+    await record(
+      fx.recorder,
+      c.syncEnd('sync-1', '2026-06-01T09:10:00.000Z', 'FAILURE', { reason: 'timeout' }),
+    );
+    const before = await fx.repositories.connections.get('conn_syncing');
 
     // Act
-    await record(fx.store, c.syncStart('sync-2', '2026-06-01T10:00:00.000Z'));
+    await record(fx.recorder, c.syncStart('sync-2', '2026-06-01T10:00:00.000Z'));
 
     // Assess
-    const after = await fx.store.getConnection('conn_syncing');
+    const after = await fx.repositories.connections.get('conn_syncing');
     expect(before?.health).toBe('failing');
     expect(after?.last_sync).toMatchObject({
       sync_id: 'sync-2',
@@ -166,7 +169,7 @@ describe('Store: recordEvent', () => {
       reason: 'timeout',
     });
     expect(after?.health).toBe('failing');
-    const runs = await fx.store.listSyncRuns('conn_syncing');
+    const runs = await fx.repositories.syncRuns.listRecent('conn_syncing');
     expect(runs[0]).toMatchObject({ sync_id: 'sync-2', status: 'SYNCING' });
     expect(runs[1]).toMatchObject({ sync_id: 'sync-1', status: 'FAILURE', duration_s: 600 });
   });
@@ -174,33 +177,35 @@ describe('Store: recordEvent', () => {
   it('ignores a sync_start older than the completed sync, but fills in its start', async () => {
     // Prepare
     const c = events('conn_late_start');
-    await record(fx.store, c.syncEnd('sync-1', '2026-06-01T09:10:00.000Z', 'SUCCESSFUL'));
+    await record(fx.recorder, c.syncEnd('sync-1', '2026-06-01T09:10:00.000Z', 'SUCCESSFUL'));
 
     // Act
-    await record(fx.store, c.syncStart('sync-1', '2026-06-01T09:00:00.000Z'));
+    await record(fx.recorder, c.syncStart('sync-1', '2026-06-01T09:00:00.000Z'));
 
     // Assess
-    const connection = await fx.store.getConnection('conn_late_start');
+    const connection = await fx.repositories.connections.get('conn_late_start');
     expect(connection?.last_sync).toMatchObject({
       status: 'SUCCESSFUL',
       started_at: '2026-06-01T09:00:00.000Z',
     });
-    expect((await fx.store.listSyncRuns('conn_late_start'))[0]).toMatchObject({ duration_s: 600 });
+    expect((await fx.repositories.syncRuns.listRecent('conn_late_start'))[0]).toMatchObject({
+      duration_s: 600,
+    });
   });
 
   it('follows lifecycle events, newest fact first, so a late older pause does not undo a newer resume', async () => {
     // Prepare
     const c = events('conn_life');
-    await record(fx.store, c.lifecycle('create_connector', '2026-06-01T08:00:00.000Z'));
-    await record(fx.store, c.lifecycle('pause_connector', '2026-06-01T09:00:00.000Z'));
-    const paused = await fx.store.getConnection('conn_life');
+    await record(fx.recorder, c.lifecycle('create_connector', '2026-06-01T08:00:00.000Z'));
+    await record(fx.recorder, c.lifecycle('pause_connector', '2026-06-01T09:00:00.000Z'));
+    const paused = await fx.repositories.connections.get('conn_life');
 
     // Act
-    await record(fx.store, c.lifecycle('resume_connector', '2026-06-01T11:00:00.000Z'));
-    await record(fx.store, c.lifecycle('pause_connector', '2026-06-01T10:00:00.000Z'));
+    await record(fx.recorder, c.lifecycle('resume_connector', '2026-06-01T11:00:00.000Z'));
+    await record(fx.recorder, c.lifecycle('pause_connector', '2026-06-01T10:00:00.000Z'));
 
     // Assess
-    const resumed = await fx.store.getConnection('conn_life');
+    const resumed = await fx.repositories.connections.get('conn_life');
     expect(paused).toMatchObject({ paused: true, health: 'paused', created_at: '2026-06-01T08:00:00.000Z' });
     expect(resumed).toMatchObject({ paused: false, health: 'healthy' });
     expect(fx.changes.map((change) => [change.previous, change.health])).toEqual([
@@ -213,21 +218,21 @@ describe('Store: recordEvent', () => {
   it('marks a deleted connection, keeps its health, hides it from default lists, and ignores an older creation', async () => {
     // Prepare
     const c = events('conn_gone');
-    await record(fx.store, c.syncEnd('sync-1', '2026-06-01T09:00:00.000Z', 'FAILURE'));
+    await record(fx.recorder, c.syncEnd('sync-1', '2026-06-01T09:00:00.000Z', 'FAILURE'));
 
     // Act
-    await record(fx.store, c.lifecycle('delete_connector', '2026-06-01T10:00:00.000Z'));
-    await record(fx.store, c.lifecycle('create_connector', '2026-05-01T10:00:00.000Z'));
+    await record(fx.recorder, c.lifecycle('delete_connector', '2026-06-01T10:00:00.000Z'));
+    await record(fx.recorder, c.lifecycle('create_connector', '2026-05-01T10:00:00.000Z'));
 
     // Assess
-    const gone = await fx.store.getConnection('conn_gone');
+    const gone = await fx.repositories.connections.get('conn_gone');
     expect(gone).toMatchObject({
       deleted_at: '2026-06-01T10:00:00.000Z',
       health: 'failing',
       created_at: '2026-05-01T10:00:00.000Z',
     });
-    const active = await fx.store.listConnections({ deleted: 'false' }, { limit: 10, cursor: null });
-    const deleted = await fx.store.listConnections({ deleted: 'true' }, { limit: 10, cursor: null });
+    const active = await fx.repositories.connections.list({ deleted: 'false' }, { limit: 10, cursor: null });
+    const deleted = await fx.repositories.connections.list({ deleted: 'true' }, { limit: 10, cursor: null });
     expect(active.items.map((item) => item.id)).not.toContain('conn_gone');
     expect(deleted.items.map((item) => item.id)).toEqual(['conn_gone']);
   });
@@ -237,25 +242,28 @@ describe('Store: recordEvent', () => {
     const dummies = [delivery(webhookTestSyncEnd), delivery(creationProbe)];
 
     // Act
-    for (const d of dummies) await record(fx.store, d);
+    for (const d of dummies) await record(fx.recorder, d);
 
     // Assess
-    expect(await fx.store.getConnection('_connector_1')).toBeNull();
-    const all = await fx.store.listConnections({ deleted: 'any' }, { limit: 10, cursor: null });
+    expect(await fx.repositories.connections.get('_connector_1')).toBeNull();
+    const all = await fx.repositories.connections.list({ deleted: 'any' }, { limit: 10, cursor: null });
     expect(all.items).toEqual([]);
-    const stored = await fx.store.listEvents({}, { limit: 10, cursor: null });
+    const stored = await fx.repositories.events.list({}, { limit: 10, cursor: null });
     expect(stored.items.map((item) => item.event).sort()).toEqual(['sync_end', 'test_event']);
     expect(fx.changes).toEqual([]);
   });
 
   it('stores account-level events and lists them, filtered by event and group', async () => {
     // Prepare
-    await record(fx.store, delivery(dbtRunFailed));
-    await record(fx.store, delivery(syncEndSuccessful));
+    await record(fx.recorder, delivery(dbtRunFailed));
+    await record(fx.recorder, delivery(syncEndSuccessful));
 
     // Act
-    const dbt = await fx.store.listEvents({ event: 'dbt_run_failed' }, { limit: 10, cursor: null });
-    const byGroup = await fx.store.listEvents({ group_id: 'deck_enjoy' }, { limit: 10, cursor: null });
+    const dbt = await fx.repositories.events.list({ event: 'dbt_run_failed' }, { limit: 10, cursor: null });
+    const byGroup = await fx.repositories.events.list(
+      { group_id: 'deck_enjoy' },
+      { limit: 10, cursor: null },
+    );
 
     // Assess
     expect(dbt.items).toHaveLength(1);
@@ -273,14 +281,14 @@ describe('Store: recordEvent', () => {
     const d = delivery(syncEndSuccessful);
 
     // Act
-    const results = await Promise.all(Array.from({ length: 50 }, () => record(fx.store, d)));
+    const results = await Promise.all(Array.from({ length: 50 }, () => record(fx.recorder, d)));
 
     // Assess
     expect(results.filter((result) => !result.duplicate)).toHaveLength(1);
-    const stored = await fx.store.listEvents({}, { limit: 100, cursor: null });
+    const stored = await fx.repositories.events.list({}, { limit: 100, cursor: null });
     expect(stored.items).toHaveLength(1);
     expect(fx.changes).toHaveLength(1);
-    expect((await fx.store.getConnection('assimilate_seem'))?.last_sync?.status).toBe('SUCCESSFUL');
+    expect((await fx.repositories.connections.get('assimilate_seem'))?.last_sync?.status).toBe('SUCCESSFUL');
   });
 
   it('loses no update when different events for one connection arrive concurrently', async () => {
@@ -295,17 +303,17 @@ describe('Store: recordEvent', () => {
     }).flat();
 
     // Act: newest first, so a lost update would leave an older fact behind.
-    await Promise.all(deliveries.reverse().map((d) => record(fx.store, d)));
+    await Promise.all(deliveries.reverse().map((d) => record(fx.recorder, d)));
 
     // Assess
-    const connection = await fx.store.getConnection('conn_busy');
+    const connection = await fx.repositories.connections.get('conn_busy');
     expect(connection?.last_sync).toMatchObject({
       sync_id: 's19',
       status: 'FAILURE',
       started_at: '2026-06-01T10:19:00.000Z',
     });
     expect(connection?.health).toBe('failing');
-    const runs = await fx.store.listSyncRuns('conn_busy');
+    const runs = await fx.repositories.syncRuns.listRecent('conn_busy');
     expect(runs).toHaveLength(20);
     expect(
       runs.every((run) => run.started_at !== null && run.ended_at !== null && run.duration_s === 30),
@@ -316,18 +324,18 @@ describe('Store: recordEvent', () => {
     // Prepare
     const c = events('conn_stats');
     fx.clock.set('2026-06-01T12:00:00.000Z');
-    await record(fx.store, c.syncStart('s1', '2026-06-01T11:59:00.000Z'));
+    await record(fx.recorder, c.syncStart('s1', '2026-06-01T11:59:00.000Z'));
     fx.clock.set('2026-06-01T12:00:05.000Z');
-    await record(fx.store, c.syncStart('s2', '2026-06-01T11:59:10.000Z'));
-    const forward = (await fx.store.getStats()).last_webhook_at;
+    await record(fx.recorder, c.syncStart('s2', '2026-06-01T11:59:10.000Z'));
+    const forward = (await fx.repositories.accountStats.get()).last_webhook_at;
 
     // Act: a writer whose clock is behind.
     fx.clock.set('2026-06-01T11:00:00.000Z');
-    await record(fx.store, c.syncStart('s3', '2026-06-01T11:59:30.000Z'));
+    await record(fx.recorder, c.syncStart('s3', '2026-06-01T11:59:30.000Z'));
 
     // Assess
     expect(forward).toBe('2026-06-01T12:00:05.000Z');
-    expect((await fx.store.getStats()).last_webhook_at).toBe('2026-06-01T12:00:05.000Z');
+    expect((await fx.repositories.accountStats.get()).last_webhook_at).toBe('2026-06-01T12:00:05.000Z');
   });
 
   it('counts a quarantined body once, however often it is delivered', async () => {
@@ -335,9 +343,9 @@ describe('Store: recordEvent', () => {
     const body = Buffer.from('not json at all');
 
     // Act
-    const first = await fx.store.recordQuarantine({ id: 'q1', reason: 'body is not valid JSON', body });
-    const again = await fx.store.recordQuarantine({ id: 'q1', reason: 'body is not valid JSON', body });
-    await fx.store.recordQuarantine({
+    const first = await fx.recorder.recordQuarantine({ id: 'q1', reason: 'body is not valid JSON', body });
+    const again = await fx.recorder.recordQuarantine({ id: 'q1', reason: 'body is not valid JSON', body });
+    await fx.recorder.recordQuarantine({
       id: 'q2',
       reason: 'body is not a JSON object',
       body: Buffer.from('[1]'),
@@ -345,23 +353,23 @@ describe('Store: recordEvent', () => {
 
     // Assess
     expect([first.duplicate, again.duplicate]).toEqual([false, true]);
-    expect((await fx.store.getStats()).events_quarantined).toBe(2);
+    expect((await fx.repositories.accountStats.get()).events_quarantined).toBe(2);
   });
 
   it('hides expired events and sync runs even though dynalite never deletes them', async () => {
     // Prepare
     const c = events('conn_old');
-    await record(fx.store, c.syncEnd('s-old', '2026-06-01T09:00:00.000Z', 'SUCCESSFUL'));
+    await record(fx.recorder, c.syncEnd('s-old', '2026-06-01T09:00:00.000Z', 'SUCCESSFUL'));
 
     // Act
     fx.clock.advance(91 * 86_400_000);
-    const events91 = await fx.store.listConnectionEvents('conn_old', { limit: 10, cursor: null });
-    const runs91 = await fx.store.listSyncRuns('conn_old');
+    const events91 = await fx.repositories.events.listOfConnection('conn_old', { limit: 10, cursor: null });
+    const runs91 = await fx.repositories.syncRuns.listRecent('conn_old');
 
     // Assess
     expect(events91.items).toEqual([]);
     expect(runs91).toEqual([]);
-    expect((await fx.store.getConnection('conn_old'))?.last_sync?.sync_id).toBe('s-old');
+    expect((await fx.repositories.connections.get('conn_old'))?.last_sync?.sync_id).toBe('s-old');
   });
 
   it('applies every concurrent read-modify-write of one connection (optimistic concurrency)', async () => {
@@ -371,7 +379,7 @@ describe('Store: recordEvent', () => {
     // Act
     await Promise.all(
       writers.map((i) =>
-        fx.store.saveConnection('conn_race', (current) => {
+        fx.writer.save('conn_race', (current) => {
           const base = current ?? unknownConnection('conn_race', '2026-06-01T12:00:00.000Z');
           return {
             ...base,
@@ -382,7 +390,7 @@ describe('Store: recordEvent', () => {
     );
 
     // Assess
-    const connection = await fx.store.getConnection('conn_race');
+    const connection = await fx.repositories.connections.get('conn_race');
     const tasks = (connection?.status.tasks ?? []) as { code: string }[];
     expect(tasks.map((task) => task.code).sort()).toEqual(writers.map((i) => `task_${i}`).sort());
     expect(connection?.health).toBe('failing');

@@ -1,8 +1,10 @@
+import type { HealthChange } from '#commons/ingest/health-notifier';
+import type { EventRecorder } from '#commons/ingest/record-event';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import type { HealthChange } from '#commons/store/health-notifier';
-import { createStore, type Store, type StoreOptions } from '#commons/store/store';
+import type { RepositoryOptions } from '#commons/store/repositories';
 import { eventIdentity } from '#commons/webhook/event-identity';
 import { type FivetranEvent, parseEvent } from '#commons/webhook/parse-event';
+import { type Core, openCore } from '../support/core.ts';
 
 /** A clock the test moves by hand. */
 export function manualClock(startIso = '2026-06-01T12:00:00.000Z') {
@@ -18,28 +20,27 @@ export function manualClock(startIso = '2026-06-01T12:00:00.000Z') {
   };
 }
 
-export interface StoreFixture {
+export interface StoreFixture extends Core {
   readonly dynamo: LocalDynamo;
-  readonly store: Store;
   readonly clock: ReturnType<typeof manualClock>;
   readonly changes: HealthChange[];
   close(): Promise<void>;
 }
 
 /** A real dynalite (in memory) with a fresh table per fixture, a manual clock and a recording notifier. */
-export async function startStoreFixture(overrides: Partial<StoreOptions> = {}): Promise<StoreFixture> {
+export async function startStoreFixture(overrides: Partial<RepositoryOptions> = {}): Promise<StoreFixture> {
   const dynamo = await startLocalDynamo();
   const clock = manualClock();
   const changes: HealthChange[] = [];
-  const store = createStore({
-    client: dynamo.documentClient,
-    tableName: dynamo.tableName,
-    retentionDays: 90,
-    now: clock.now,
-    notifier: { onHealthChange: (change) => void changes.push(change) },
-    ...overrides,
-  });
-  return { dynamo, store, clock, changes, close: () => dynamo.close() };
+  const core = openCore(
+    { client: dynamo.documentClient, tableName: dynamo.tableName },
+    {
+      now: clock.now,
+      notifier: { onHealthChange: (change) => void changes.push(change) },
+      ...overrides,
+    },
+  );
+  return { dynamo, ...core, clock, changes, close: () => dynamo.close() };
 }
 
 export interface Delivery {
@@ -56,8 +57,8 @@ export function delivery(payload: Record<string, unknown> | string): Delivery {
   return { event: parsed.event, id: eventIdentity(parsed.event.payload), body };
 }
 
-export function record(store: Store, d: Delivery) {
-  return store.recordEvent(d.event, d.id, d.body);
+export function record(recorder: EventRecorder, d: Delivery) {
+  return recorder.recordEvent(d.event, d.id, d.body);
 }
 
 /** Webhook payload builders for one connection. */

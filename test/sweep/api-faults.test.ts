@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readAllConnections } from '#commons/store/all-connections';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 async function snapshot(fx: SweepFixture) {
-  const stored = await readAllConnections(fx.table);
+  const stored = await fx.repositories.connections.readAll();
   return JSON.stringify([...stored.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -71,9 +70,9 @@ describe('the sweep against an API that throttles, fails and rejects', () => {
 
     // Act
     const throttled = await fx.sweep({ schemaRequestBudget: 0 });
-    const afterThrottled = (await readAllConnections(fx.table)).get(gone)?.value;
+    const afterThrottled = (await fx.repositories.connections.readAll()).get(gone)?.value;
     const next = await fx.sweep({ schemaRequestBudget: 0 });
-    const afterNext = (await readAllConnections(fx.table)).get(gone)?.value;
+    const afterNext = (await fx.repositories.connections.readAll()).get(gone)?.value;
 
     // Assess
     expect(throttled.outcome).toBe('failed');

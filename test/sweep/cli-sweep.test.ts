@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocalConfig } from '#commons/config';
+import { loadLocalConfig } from '#commons/config/local-config';
 import { runCli } from '../../functions/cli/main.ts';
 import { banner } from '../../functions/local/banner.ts';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';

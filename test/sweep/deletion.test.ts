@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readAllConnections } from '#commons/store/all-connections';
 import { DUMMY_CONNECTION_ID } from '#commons/webhook/parse-event';
 import { events, record } from '../store/store-fixture.ts';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
-const stored = async (fx: SweepFixture, id: string) => (await readAllConnections(fx.table)).get(id)?.value;
+const stored = async (fx: SweepFixture, id: string) =>
+  (await fx.repositories.connections.readAll()).get(id)?.value;
 const detailRequests = (fx: SweepFixture) =>
   fx.sim.requestLog.filter((r) => r.endpoint === 'GET /v1/connections/{id}').map((r) => r.url.split('?')[0]);
 
@@ -66,7 +66,7 @@ describe('deletion is confirmed one connection at a time', () => {
     expect(detailRequests(fx)).toHaveLength(hiddenCount);
     expect(sweep.requests.by_status['403']).toBe(hiddenCount);
     expect(sweep.connections_deleted).toBe(0);
-    const all = await readAllConnections(fx.table);
+    const all = await fx.repositories.connections.readAll();
     expect([...all.values()].filter((c) => c.value?.deleted_at !== null)).toEqual([]);
   });
 
@@ -90,9 +90,9 @@ describe('deletion is confirmed one connection at a time', () => {
 
   it('never asks about connections it knows only from webhooks for the dummy id, nor deletes them', async () => {
     // Prepare: a webhook-only connection unknown to the API, and the dummy id's probe event.
-    await record(fx.store, events('webhook_only').syncEnd('s1', '2026-06-01T10:00:00.000Z', 'SUCCESSFUL'));
+    await record(fx.recorder, events('webhook_only').syncEnd('s1', '2026-06-01T10:00:00.000Z', 'SUCCESSFUL'));
     await record(
-      fx.store,
+      fx.recorder,
       events(DUMMY_CONNECTION_ID).syncEnd('s2', '2026-06-01T10:00:00.000Z', 'SUCCESSFUL'),
     );
 

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAllConnections } from '#commons/store/all-connections';
-import { readAllGroups } from '#commons/store/group-items';
-import type { SweepRecord } from '#commons/store/sweep-items';
+import type { SweepRecord } from '#commons/store/repositories/sweeps';
 import type { SweepProgress } from '#commons/sweep/sweep-context';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
@@ -31,7 +29,7 @@ describe('a full sweep of 2,500 connections', () => {
 
   it('stores every connection with the status from the list items', async () => {
     // Act
-    const stored = await readAllConnections(fx.table);
+    const stored = await fx.repositories.connections.readAll();
 
     // Assess
     expect(first.connections_seen).toBe(2_500);
@@ -54,7 +52,7 @@ describe('a full sweep of 2,500 connections', () => {
 
   it('derives last_sync from the later of succeeded_at and failed_at, with source "api"', async () => {
     // Prepare
-    const stored = await readAllConnections(fx.table);
+    const stored = await fx.repositories.connections.readAll();
     const both = [...fx.sim.account.connections.values()].find(
       (c) => c.succeeded_at && c.failed_at && Date.parse(c.failed_at) > Date.parse(c.succeeded_at),
     );
@@ -77,7 +75,7 @@ describe('a full sweep of 2,500 connections', () => {
 
   it('stores groups with their destination (null when the group has none)', async () => {
     // Act
-    const groups = await readAllGroups(fx.table);
+    const groups = await fx.repositories.groups.readAll();
 
     // Assess
     expect(groups.size).toBe(12);

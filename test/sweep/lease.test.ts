@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listSweeps } from '#commons/queries/sweeps';
-import { acquireSweepLease, readActiveLease } from '#commons/store/sweep-lease';
-import { putSweepRecord } from '#commons/store/sweep-records';
+import { listSweeps } from '#commons/read/sweeps';
 import { ABANDONED_SWEEP_ERROR } from '#commons/sweep/sweep-control';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 async function records(fx: SweepFixture) {
-  return (await listSweeps(fx.table, { limit: 100, cursor: null })).items;
+  return (await listSweeps(fx.repositories, { limit: 100, cursor: null })).items;
 }
 
 describe('one sweep at a time', () => {
@@ -25,7 +23,7 @@ describe('one sweep at a time', () => {
 
     // Act
     const second = await fx.start({ schemaRequestBudget: 0 });
-    const lease = await readActiveLease(fx.table);
+    const lease = await fx.repositories.sweepLease.readActive(Date.now());
     const running = await records(fx);
     const finished = await first.done;
     fx.sim.knobs.latencyMs = 0;
@@ -37,15 +35,19 @@ describe('one sweep at a time', () => {
     expect(running).toMatchObject([{ id: first.id, outcome: 'running', finished_at: null }]);
     expect(finished.outcome).toBe('succeeded');
     expect(third.outcome).toBe('succeeded');
-    expect(await readActiveLease(fx.table)).toBeNull();
+    expect(await fx.repositories.sweepLease.readActive(Date.now())).toBeNull();
     expect((await records(fx)).map((r) => r.id)).toEqual([third.id, first.id]);
   });
 
   it('records a sweep whose lease expired without finishing as failed, and takes the lease over', async () => {
     // Prepare: a sweep that took the lease, wrote "running", and died.
     const startedMs = Date.now() - 20 * 60_000;
-    await acquireSweepLease(fx.table, { sweepId: 'dead-sweep', nowMs: startedMs, durationMs: 15 * 60_000 });
-    await putSweepRecord(fx.table, {
+    await fx.repositories.sweepLease.acquire({
+      sweepId: 'dead-sweep',
+      nowMs: startedMs,
+      durationMs: 15 * 60_000,
+    });
+    await fx.repositories.sweeps.put({
       id: 'dead-sweep',
       started_at: new Date(startedMs).toISOString(),
       finished_at: null,
@@ -58,6 +60,7 @@ describe('one sweep at a time', () => {
       items_written: 0,
       webhook_active: null,
       error: null,
+      error_code: null,
     });
 
     // Act
@@ -75,7 +78,11 @@ describe('one sweep at a time', () => {
 
   it('does not take a lease that has not expired, however old the record', async () => {
     // Prepare
-    await acquireSweepLease(fx.table, { sweepId: 'live-sweep', nowMs: Date.now(), durationMs: 60_000 });
+    await fx.repositories.sweepLease.acquire({
+      sweepId: 'live-sweep',
+      nowMs: Date.now(),
+      durationMs: 60_000,
+    });
 
     // Act
     const attempt = await fx.start();

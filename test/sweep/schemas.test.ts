@@ -1,10 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectionDetailSchema } from '#commons/api/response-schemas';
-import { createRouter } from '#commons/api/router';
-import { readAllConnections } from '#commons/store/all-connections';
-import { connectionKey } from '#commons/store/keys';
-import { getConnectionSchema } from '#commons/store/schema-items';
+import { createHttpApp } from '#commons/http/app';
+import { connectionDetailSchema } from '#commons/http/response-schemas';
+import { connectionKey } from '#commons/store/table/keys';
 import { manualClock, type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 const schemaIds = (fx: SweepFixture) =>
@@ -38,8 +36,8 @@ describe('schema selections', () => {
 
     // Act
     const { record } = await sweep(100);
-    const none = await getConnectionSchema(fx.table, withoutSchema[0] as string);
-    const present = await getConnectionSchema(fx.table, withSchema);
+    const none = await fx.repositories.schemas.get(withoutSchema[0] as string);
+    const present = await fx.repositories.schemas.get(withSchema);
 
     // Assess
     expect(withoutSchema.length).toBeGreaterThan(0);
@@ -114,7 +112,7 @@ describe('schema selections', () => {
 
     // Assess
     expect(after.fetched).toEqual([pending.id]);
-    expect(await getConnectionSchema(fx.table, pending.id)).toMatchObject({ state: 'present' });
+    expect(await fx.repositories.schemas.get(pending.id)).toMatchObject({ state: 'present' });
   });
 
   it('keeps only allow-listed config fields: no hosts, users or masked secrets', async () => {
@@ -124,7 +122,7 @@ describe('schema selections', () => {
 
     // Act
     await sweep(0);
-    const connection = (await readAllConnections(fx.table)).get(postgres.id)?.value;
+    const connection = (await fx.repositories.connections.readAll()).get(postgres.id)?.value;
     const { Item } = await fx.table.client.send(
       new GetCommand({ TableName: fx.table.tableName, Key: connectionKey(postgres.id) }),
     );
@@ -145,17 +143,14 @@ describe('GET /api/connections/{id} after a sweep', () => {
     try {
       await fx.sweep({ schemaRequestBudget: 100 });
       const withSchema = [...fx.sim.account.schemas.keys()][0] as string;
-      const router = createRouter({ store: fx.store, table: fx.table });
+      const app = createHttpApp({ repositories: fx.repositories });
 
       // Act
-      const response = await router({
-        method: 'GET',
-        path: `/api/connections/${withSchema}`,
-        query: {},
-        headers: {},
-        body: new Uint8Array(),
-      });
-      const detail = JSON.parse(response.body);
+      const response = await app.request(`/api/connections/${withSchema}`);
+      const detail = (await response.json()) as {
+        schema_selection: { state: string; summary: { schemas_enabled: number } };
+        config: unknown;
+      };
 
       // Assess
       expect(response.status).toBe(200);

@@ -1,15 +1,15 @@
+import type { HealthChange } from '#commons/ingest/health-notifier';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import type { HealthChange } from '#commons/store/health-notifier';
-import { createStore, type Store } from '#commons/store/store';
-import type { SweepRecord } from '#commons/store/sweep-items';
-import { waitForActiveTable } from '#commons/store/table-ready';
-import type { TableRef } from '#commons/store/table-ref';
+import type { SweepRecord } from '#commons/store/repositories/sweeps';
+import { waitForActiveTable } from '#commons/store/table/table-ready';
+import type { TableRef } from '#commons/store/table/table-ref';
 import { runSweep, type SweepDeps, type SweepStart, startSweep } from '#commons/sweep/run-sweep';
 import {
   type Simulator,
   type SimulatorOptions,
   startSimulator,
 } from '../../functions/simulator/simulator.ts';
+import { type Core, openCore } from '../support/core.ts';
 
 export const CREDENTIAL_NAME = 'FIVETRAN_API_KEY/FIVETRAN_API_SECRET';
 
@@ -24,11 +24,10 @@ export function manualClock(startIso = '2026-06-01T12:00:00.000Z') {
   };
 }
 
-export interface SweepFixture {
+export interface SweepFixture extends Core {
   readonly sim: Simulator;
   readonly dynamo: LocalDynamo;
   readonly table: TableRef;
-  readonly store: Store;
   readonly changes: HealthChange[];
   /** Deps for one sweep against the simulator; override anything. */
   deps(overrides?: Partial<SweepDeps>): SweepDeps;
@@ -47,14 +46,10 @@ export async function startSweepFixture(simOptions: SimulatorOptions = {}): Prom
   await waitForActiveTable(dynamo.client, dynamo.tableName);
   const table: TableRef = { client: dynamo.documentClient, tableName: dynamo.tableName };
   const changes: HealthChange[] = [];
-  const store = createStore({
-    ...table,
-    retentionDays: 90,
-    notifier: { onHealthChange: (change) => void changes.push(change) },
-  });
+  const core = openCore(table, { notifier: { onHealthChange: (change) => void changes.push(change) } });
   const deps = (overrides: Partial<SweepDeps> = {}): SweepDeps => ({
-    table,
-    store,
+    repositories: core.repositories,
+    writer: core.writer,
     fivetran: {
       baseUrl: sim.url,
       credential: sim.credential,
@@ -71,7 +66,7 @@ export async function startSweepFixture(simOptions: SimulatorOptions = {}): Prom
     sim,
     dynamo,
     table,
-    store,
+    ...core,
     changes,
     deps,
     async sweep(overrides) {

@@ -3,11 +3,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadLambdaConfig } from '#commons/config/lambda-config';
+import { wireSweep } from '#commons/deployed/wire-sweep';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { metrics } from '#commons/powertools/metrics';
-import { readAllConnections } from '#commons/store/all-connections';
-import { acquireSweepLease } from '#commons/store/sweep-lease';
+import { metrics } from '#commons/observability/metrics';
 import { type Simulator, startSimulator } from '../../functions/simulator/simulator.ts';
+import { makeSweepHandler } from '../../functions/sweep/index.ts';
+import { openCore } from '../support/core.ts';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fivetran-api-AbCdEf';
 const secrets = mockClient(SecretsManagerClient);
@@ -36,8 +38,7 @@ const credentialJson = (sim: Simulator) => JSON.stringify(sim.credential);
 describe('sweep Lambda', () => {
   let sim: Simulator;
   let dynamo: LocalDynamo;
-  let handler: typeof import('../../functions/sweep/index.ts').handler;
-  let resetSweepWiring: () => void;
+  let handler: ReturnType<typeof makeSweepHandler>;
   const saved = { ...process.env };
   let metricCalls: [string, number][];
 
@@ -60,14 +61,14 @@ describe('sweep Lambda', () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    ({ handler, resetSweepWiring } = await import('../../functions/sweep/index.ts'));
   });
   afterAll(async () => {
     process.env = saved;
     await Promise.all([sim.close(), dynamo.close()]);
   });
   beforeEach(() => {
-    resetSweepWiring();
+    // A fresh function instance per test: its own clients and an empty secret cache.
+    handler = makeSweepHandler(() => wireSweep(loadLambdaConfig('sweep')));
     sim.faults.clear();
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
     metricCalls = [];
@@ -95,7 +96,10 @@ describe('sweep Lambda', () => {
     expect(second).toMatchObject({ status: 'finished', record: { items_written: 5 } });
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     // Alerts for connections first seen failing or delayed (a first sight of a healthy one is not news).
-    const stored = await readAllConnections({ client: dynamo.documentClient, tableName: dynamo.tableName });
+    const stored = await openCore({
+      client: dynamo.documentClient,
+      tableName: dynamo.tableName,
+    }).repositories.connections.readAll();
     const troubled = [...stored.values()].filter((c) =>
       ['failing', 'delayed'].includes(c.value?.health ?? ''),
     );
@@ -159,13 +163,29 @@ describe('sweep Lambda', () => {
   it('returns quietly when another sweep holds the lease', async () => {
     // Prepare
     secrets.on(GetSecretValueCommand).resolves({ SecretString: credentialJson(sim) });
-    const table = { client: dynamo.documentClient, tableName: dynamo.tableName };
-    await acquireSweepLease(table, { sweepId: 'other-sweep', nowMs: Date.now(), durationMs: 60_000 });
+    const { repositories } = openCore({ client: dynamo.documentClient, tableName: dynamo.tableName });
+    await repositories.sweepLease.acquire({ sweepId: 'other-sweep', nowMs: Date.now(), durationMs: 60_000 });
 
     // Act
     const answer = await handler(scheduledEvent, context());
 
     // Assess
     expect(answer).toEqual({ status: 'busy', running: 'other-sweep' });
+    await repositories.sweepLease.release('other-sweep');
+  });
+
+  it("records not_configured without throwing while the secret holds the stack's empty placeholder", async () => {
+    // Prepare
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"apiKey":"","apiSecret":""}' });
+
+    // Act
+    const answer = await handler(scheduledEvent, context());
+
+    // Assess
+    expect(answer).toMatchObject({
+      status: 'finished',
+      record: { outcome: 'not_configured', error_code: 'not_configured', requests: { total: 0 } },
+    });
+    expect(metricCalls).toEqual([['SweepNotConfigured', 1]]);
   });
 });

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getRegisteredWebhook, saveRegisteredWebhook } from '#commons/store/registered-webhook';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 describe('checking that our webhook is still active at Fivetran', () => {
@@ -32,7 +31,7 @@ describe('checking that our webhook is still active at Fivetran', () => {
 
   it('records true while active, false once Fivetran disabled it, and writes only on a change', async () => {
     // Prepare
-    await saveRegisteredWebhook(fx.table, {
+    await fx.repositories.webhookRegistration.save({
       webhook_id: 'wh_ours',
       url: 'https://example.com/webhooks/fivetran',
     });
@@ -48,12 +47,18 @@ describe('checking that our webhook is still active at Fivetran', () => {
     expect(active.webhook_active).toBe(true);
     expect(unchanged).toMatchObject({ webhook_active: true, items_written: 0 });
     expect(disabled).toMatchObject({ webhook_active: false, items_written: 1 });
-    expect(await getRegisteredWebhook(fx.table)).toMatchObject({ webhook_id: 'wh_ours', active: false });
+    expect(await fx.repositories.webhookRegistration.get()).toMatchObject({
+      webhook_id: 'wh_ours',
+      active: false,
+    });
   });
 
   it('records false when the webhook no longer exists at Fivetran', async () => {
     // Prepare
-    await saveRegisteredWebhook(fx.table, { webhook_id: 'wh_deleted', url: 'https://example.com/x' });
+    await fx.repositories.webhookRegistration.save({
+      webhook_id: 'wh_deleted',
+      url: 'https://example.com/x',
+    });
 
     // Act
     const record = await fx.sweep({ schemaRequestBudget: 0 });
@@ -65,7 +70,7 @@ describe('checking that our webhook is still active at Fivetran', () => {
 
   it('leaves webhook_active null (and says why) when Fivetran cannot answer', async () => {
     // Prepare
-    await saveRegisteredWebhook(fx.table, { webhook_id: 'wh_ours', url: 'https://example.com/x' });
+    await fx.repositories.webhookRegistration.save({ webhook_id: 'wh_ours', url: 'https://example.com/x' });
     fx.sim.faults.add({ kind: 'status', status: 503, endpoint: 'GET /v1/webhooks/{id}' });
 
     // Act

@@ -19,9 +19,9 @@ describe('webhooks and sweeps, interleaved, never roll a connection back', () =>
   afterEach(() => fx.close());
 
   const sweep = (overrides = {}) => fx.sweep({ schemaRequestBudget: 0, ...overrides });
-  const connection = async (id: string) => (await fx.store.getConnection(id)) as Connection;
+  const connection = async (id: string) => (await fx.repositories.connections.get(id)) as Connection;
   /** The webhook Fivetran sent for something the simulator just did, delivered now. */
-  const deliver = (payload: Record<string, unknown>) => record(fx.store, delivery(payload));
+  const deliver = (payload: Record<string, unknown>) => record(fx.recorder, delivery(payload));
   const api = (id: string) =>
     fx.sim.account.connections.get(id) as NonNullable<ReturnType<typeof fx.sim.account.connections.get>>;
 

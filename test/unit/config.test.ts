@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLoopbackHost, loadEnv, loadLocalConfig } from '#commons/config';
+import { ConfigError, loadEnv } from '#commons/config/env';
+import { isLoopbackHost } from '#commons/config/fivetran-settings';
+import { loadLocalConfig } from '#commons/config/local-config';
 
 describe('Function: loadLocalConfig', () => {
   it('applies the contract defaults with nothing set', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '#commons/webhook/canonical-json';
+import { canonicalJson } from '#commons/lib/canonical-json';
 import { bodyIdentity, eventIdentity } from '#commons/webhook/event-identity';
 import { syncEndSuccessful } from '../fixtures/webhook-payloads.ts';
 

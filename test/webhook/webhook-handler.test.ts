@@ -3,7 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
-import { connectionKey } from '#commons/store/keys';
+import { connectionKey } from '#commons/store/table/keys';
 import { signBody } from '#commons/webhook/signature';
 import { creationProbe, syncEndSuccessful, TEST_SECRET } from '../fixtures/webhook-payloads.ts';
 import { forwardDocumentClient, httpApiEvent, lambdaContext, restEvent } from './lambda-fixture.ts';
@@ -54,7 +54,7 @@ describe('Lambda: webhook handler', () => {
     secretsManager.reset();
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: TEST_SECRET });
     failConnectionWrites = 0;
-    const { metrics } = await import('#commons/powertools/metrics');
+    const { metrics } = await import('#commons/observability/metrics');
     recordedMetrics = [];
     vi.spyOn(metrics, 'addMetric').mockImplementation((name) => {
       recordedMetrics.push(name);

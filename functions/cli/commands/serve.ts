@@ -1,6 +1,7 @@
-import { tableAccess } from '#commons/api/api-access';
-import { type HttpServer, startHttpServer } from '#commons/api/node-http-server';
-import { ConfigError } from '#commons/config';
+import { ConfigError } from '#commons/config/env';
+import { type HttpServer, startHttpServer } from '#commons/http/node-server';
+import { dashboardPage } from '../../dashboard/dashboard-page.ts';
+import { tableAccess } from '../api-access.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 
 const USAGE = 'fivetran-metadata serve --table <name> [--region <r>] [--port <p>] [--endpoint <url>]';
@@ -53,14 +54,14 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     tableName: options.tableName,
     region: options.region,
     endpoint: options.endpoint,
-    router: { dashboard: true },
+    app: { dashboard: dashboardPage() },
   });
   let server: HttpServer | null = null;
   try {
-    await access.store?.ping().catch((error: unknown) => {
+    await access.repositories?.accountStats.ping().catch((error: unknown) => {
       throw unreadable(options.tableName, error);
     });
-    server = await startHttpServer({ router: access.router, host: HOST, port: options.port });
+    server = await startHttpServer({ app: access.app, host: HOST, port: options.port });
   } catch (error) {
     await access.close();
     throw error;

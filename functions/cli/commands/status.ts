@@ -1,33 +1,20 @@
+import { ConfigError, type Env } from '#commons/config/env';
+import { loadLocalConfig } from '#commons/config/local-config';
+import type { ConnectionView } from '#commons/connection/connection';
+import { HEALTH_VALUES, type Health } from '#commons/connection/health';
+import type { Summary } from '#commons/read/summary';
+import type { GroupView } from '#commons/store/repositories/groups';
 import {
   type ApiAccess,
   ApiAnswerError,
   dataDirAccess,
   localServerAccess,
   tableAccess,
-} from '#commons/api/api-access';
-import { ConfigError, type Env, loadLocalConfig } from '#commons/config';
-import { HEALTH_VALUES, type Health } from '#commons/health';
-import type { GroupView } from '#commons/queries/groups';
-import type { Summary } from '#commons/queries/summary';
+} from '../api-access.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 
 const USAGE =
   'fivetran-metadata status [--json] [--all | --health <failing|delayed|paused|healthy>] [--table <name> [--region <r>] [--endpoint <url>]] [--color | --no-color]';
-
-interface ConnectionView {
-  readonly id: string;
-  readonly group_id: string | null;
-  readonly service: string | null;
-  readonly schema: string | null;
-  readonly health: Health;
-  readonly last_sync: {
-    status: string;
-    ended_at: string | null;
-    started_at: string | null;
-    reason: string | null;
-  } | null;
-  readonly last_completed_sync: { status: string; ended_at: string | null; reason: string | null } | null;
-}
 
 interface ListPage<T> {
   readonly items: T[];

@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ConfigError, type Env, fivetranApiUrl, fivetranCredential, loadLocalConfig } from '#commons/config';
-import type { SweepRecord } from '#commons/store/sweep-items';
+import { ConfigError, type Env } from '#commons/config/env';
+import { fivetranApiUrl, fivetranCredential } from '#commons/config/fivetran-settings';
+import { loadLocalConfig } from '#commons/config/local-config';
+import type { SweepErrorCode, SweepRecord } from '#commons/store/repositories/sweeps';
 import type { SweepProgress } from '#commons/sweep/sweep-context';
 import { progressLine, summaryTable } from '#commons/sweep/sweep-report';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
@@ -21,12 +23,16 @@ class SweepCommandError extends Error {
   }
 }
 
-/** A failed sweep's exit code, from the record's message (the typed error is gone by then). */
+const EXIT_BY_CODE: Partial<Record<SweepErrorCode, number>> = {
+  credential_rejected: EXIT.credentialRejected,
+  permission_missing: EXIT.permissionMissing,
+};
+
+/** A failed sweep's exit code, from the code its record carries. */
 function exitCodeOf(record: SweepRecord): number {
+  if (record.outcome === 'not_configured') return EXIT.usage;
   if (record.outcome !== 'failed') return EXIT.ok;
-  if (record.error?.includes('(HTTP 401)')) return EXIT.credentialRejected;
-  if (record.error?.includes('(HTTP 403)')) return EXIT.permissionMissing;
-  return EXIT.unreachable;
+  return (record.error_code && EXIT_BY_CODE[record.error_code]) ?? EXIT.unreachable;
 }
 
 /** Writes progress: one rewritten line (with bars) on a terminal, a plain line per finished phase otherwise. */
@@ -130,12 +136,14 @@ async function direct(env: Env, secretId: string | undefined, io: CliIo, json: b
     );
   }
   // The store, opened the way the local server opens it: loaded only on this path (the SDK is heavy).
-  const [{ lockDataDir }, { startLocalDynamo }, { createStore }, { runSweep }] = await Promise.all([
-    import('#commons/local-store/data-dir-lock'),
-    import('#commons/local-store/local-dynamo'),
-    import('#commons/store/store'),
-    import('#commons/sweep/run-sweep'),
-  ]);
+  const [{ lockDataDir }, { startLocalDynamo }, { createRepositories }, { connectionWriter }, { runSweep }] =
+    await Promise.all([
+      import('#commons/local-store/data-dir-lock'),
+      import('#commons/local-store/local-dynamo'),
+      import('#commons/store/repositories'),
+      import('#commons/ingest/connection-writer'),
+      import('#commons/sweep/run-sweep'),
+    ]);
   const dataDir = resolve(config.dataDir);
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dataDir, { recursive: true });
@@ -146,13 +154,15 @@ async function direct(env: Env, secretId: string | undefined, io: CliIo, json: b
   });
   const progress = progressWriter(io, tty && !json);
   try {
-    const table = { client: dynamo.documentClient, tableName: dynamo.tableName };
-    const store = createStore({ ...table, retentionDays: config.eventRetentionDays });
+    const repositories = createRepositories(
+      { client: dynamo.documentClient, tableName: dynamo.tableName },
+      { retentionDays: config.eventRetentionDays },
+    );
     if (!json) io.stdout(`sweeping ${apiUrl} into ${dataDir}\n`);
     const budgetEnd = Date.now() + 15 * 60_000;
     const result = await runSweep({
-      table,
-      store,
+      repositories,
+      writer: connectionWriter(repositories.connections),
       fivetran: {
         baseUrl: apiUrl,
         credential,

@@ -1,4 +1,4 @@
-import { ConfigError } from '#commons/config';
+import { ConfigError } from '#commons/config/env';
 import { type ConnectionCheck, checkConnection } from '#commons/fivetran/connection-check';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 import { fivetranAccess, reportFailure } from '../fivetran-access.ts';

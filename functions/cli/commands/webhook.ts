@@ -1,18 +1,13 @@
 import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  type ApiAccess,
-  ApiAnswerError,
-  dataDirAccess,
-  localServerAccess,
-  tableAccess,
-} from '#commons/api/api-access';
-import { startHttpServer } from '#commons/api/node-http-server';
-import { createRouter } from '#commons/api/router';
-import { ConfigError, type Env, type LocalConfig, loadLocalConfig } from '#commons/config';
+import { ConfigError, type Env } from '#commons/config/env';
+import { type LocalConfig, loadLocalConfig } from '#commons/config/local-config';
 import type { Webhook } from '#commons/fivetran/schemas';
-import type { Summary } from '#commons/queries/summary';
-import { saveRegisteredWebhook } from '#commons/store/registered-webhook';
+import { createHttpApp } from '#commons/http/app';
+import { startHttpServer } from '#commons/http/node-server';
+import { connectionWriter } from '#commons/ingest/connection-writer';
+import { eventRecorder } from '#commons/ingest/record-event';
+import type { Summary } from '#commons/read/summary';
 import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
 import {
   fileSecretStore,
@@ -27,6 +22,13 @@ import {
   rotateWebhookSecret,
   type WebhookAdmin,
 } from '#commons/webhook-secret/webhook-registration';
+import {
+  type ApiAccess,
+  ApiAnswerError,
+  dataDirAccess,
+  localServerAccess,
+  tableAccess,
+} from '../api-access.ts';
 import { type CliIo, type Command, EXIT } from '../cli-io.ts';
 import { fivetranAccess, reportFailure } from '../fivetran-access.ts';
 
@@ -141,17 +143,19 @@ async function register(
     access = await dataDirAccess(config, { create: true });
   }
   try {
-    const table = access.table;
-    const store = access.store;
-    if (!table || !store) throw new Error('register needs the table itself');
+    const repositories = access.repositories;
+    if (!repositories) throw new Error('register needs the table itself');
     if (!deployed) {
       // Fivetran probes the URL before it creates the webhook: answer it (and any event right after) here.
-      const router = createRouter({
-        store,
-        table,
-        webhook: { store, secrets: fileSecretSource(config.dataDir, await secrets.read()) },
+      const writer = connectionWriter(repositories.connections);
+      const app = createHttpApp({
+        repositories,
+        webhook: {
+          recorder: eventRecorder({ repositories, writer }),
+          secrets: fileSecretSource(config.dataDir, await secrets.read()),
+        },
       });
-      receiver = await startHttpServer({ router, host: config.host, port: config.port });
+      receiver = await startHttpServer({ app, host: config.host, port: config.port });
     }
     const registered: Registered = await registerWebhook({
       admin,
@@ -161,7 +165,7 @@ async function register(
     });
     const { webhook } = registered;
     try {
-      await saveRegisteredWebhook(table, {
+      await repositories.webhookRegistration.save({
         webhook_id: webhook.id,
         url: webhook.url,
         group_id: values.group ?? null,

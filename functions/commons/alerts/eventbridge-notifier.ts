@@ -1,5 +1,5 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { HealthChange, HealthNotifier } from '../store/health-notifier.ts';
+import type { HealthChange, HealthNotifier } from '../ingest/health-notifier.ts';
 
 /** What a health-change event looks like on the bus; the stack's optional e-mail rule matches on these. */
 export const HEALTH_EVENT_SOURCE = 'fivetran-metadata';

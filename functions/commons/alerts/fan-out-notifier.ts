@@ -1,4 +1,4 @@
-import type { HealthNotifier } from '../store/health-notifier.ts';
+import type { HealthNotifier } from '../ingest/health-notifier.ts';
 
 /**
  * Tells every notifier about each change, all at once. One failing does not stop the others; their

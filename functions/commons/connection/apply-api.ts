@@ -1,10 +1,10 @@
 import type { Connection as ApiConnection } from '../fivetran/schemas.ts';
-import { computeHealth } from '../health.ts';
-import { canonicalJson } from '../webhook/canonical-json.ts';
-import { toInstantMs } from '../webhook/parse-event.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
+import { toInstantMs } from '../lib/instant.ts';
 import { sameConnection } from './apply-event.ts';
 import { type Connection, type ConnectionStatus, type FactsAsOf, unknownConnection } from './connection.ts';
 import { allowListedConfig } from './connection-config.ts';
+import { computeHealth } from './health.ts';
 import { factWins } from './newest-fact.ts';
 import { mergeCompletedSync, mergeSyncRecord, syncRecordFromApi } from './sync-record.ts';
 

@@ -1,7 +1,8 @@
-import { computeHealth } from '../health.ts';
-import { usableId } from '../store/keys.ts';
-import { canonicalJson } from '../webhook/canonical-json.ts';
-import { type FivetranEvent, isDummyEvent, toInstantMs } from '../webhook/parse-event.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
+import { toInstantMs } from '../lib/instant.ts';
+import { clipText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from '../lib/text.ts';
+import { usableId } from '../lib/usable-id.ts';
+import { type FivetranEvent, isDummyEvent } from '../webhook/parse-event.ts';
 import {
   type Connection,
   type FactsAsOf,
@@ -9,7 +10,7 @@ import {
   type SyncRecord,
   unknownConnection,
 } from './connection.ts';
-import { eventText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from './event-text.ts';
+import { computeHealth } from './health.ts';
 
 import { factWins } from './newest-fact.ts';
 import { mergeCompletedSync, mergeSyncRecord } from './sync-record.ts';
@@ -37,10 +38,10 @@ export function syncRecordFromEvent(event: FivetranEvent): SyncRecord | null {
     return {
       sync_id: event.syncId,
       // Any status string is kept as sent; a sync_end without one is not a success.
-      status: eventText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN',
+      status: clipText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN',
       started_at: null,
       ended_at: event.created,
-      reason: eventText(event.data.reason, MAX_REASON_LENGTH),
+      reason: clipText(event.data.reason, MAX_REASON_LENGTH),
       source: 'webhook',
     };
   }
@@ -68,7 +69,7 @@ function applyIdentity(next: Mutable<Connection>, asOf: Mutable<FactsAsOf>, even
   let stated = false;
   for (const field of ['group_id', 'service', 'schema'] as const) {
     // group_id becomes an index key, so it must be a usable id; the others are labels.
-    const value = field === 'group_id' ? usableId(facts[field]) : eventText(facts[field], MAX_LABEL_LENGTH);
+    const value = field === 'group_id' ? usableId(facts[field]) : clipText(facts[field], MAX_LABEL_LENGTH);
     if (value === null) continue;
     stated = true;
     if (next[field] === null || newer) next[field] = value;

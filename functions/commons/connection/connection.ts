@@ -1,73 +1,108 @@
-import { computeHealth, type Health } from '../health.ts';
+// zod/mini with named imports: this module is on the webhook Lambda's path, whose bundle stays small.
+import {
+  array,
+  boolean,
+  enum as enumOf,
+  type infer as Infer,
+  nullable,
+  number,
+  object,
+  record,
+  strictObject,
+  string,
+  union,
+  unknown,
+} from 'zod/mini';
+import { SCHEMA_VERSION } from '../lib/schema-version.ts';
+import { computeHealth, HEALTH_VALUES } from './health.ts';
 
-/** One fact about syncing: the newest from either source wins (see `sync-record.ts`). */
-export interface SyncRecord {
-  readonly sync_id: string | null;
-  /** Fivetran's word (`SUCCESSFUL`, `FAILURE`, `FAILURE_WITH_TASK`, `RESCHEDULED`, others as sent) or `SYNCING`. */
-  readonly status: string;
-  readonly started_at: string | null;
-  readonly ended_at: string | null;
-  readonly reason: string | null;
-  readonly source: 'webhook' | 'api';
-}
+/**
+ * The connection, defined once: `connectionViewShape` is the contract's field list (ARCHITECTURE.md, "The
+ * connection item"), from which come the API's response schema (strict: a field it does not list fails),
+ * the stored item's schema (the view plus bookkeeping) and the TypeScript types.
+ */
 
 export const SYNCING = 'SYNCING';
+export const SYNC_SOURCES = ['webhook', 'api'] as const;
 
-export interface ConnectionStatus {
-  readonly setup_state: string | null;
-  readonly sync_state: string | null;
-  readonly update_state: string | null;
-  readonly is_historical_sync: boolean | null;
-  readonly rescheduled_for: string | null;
-  readonly tasks: readonly unknown[];
-  readonly warnings: readonly unknown[];
-}
+const text = nullable(string());
+
+/** One fact about syncing: the newest from either source wins (see `sync-record.ts`). */
+export const syncRecordSchema = strictObject({
+  sync_id: text,
+  /** Fivetran's word (`SUCCESSFUL`, `FAILURE`, `FAILURE_WITH_TASK`, `RESCHEDULED`, others as sent) or `SYNCING`. */
+  status: string(),
+  started_at: text,
+  ended_at: text,
+  reason: text,
+  source: enumOf(SYNC_SOURCES),
+});
+export type SyncRecord = Infer<typeof syncRecordSchema>;
+
+export const connectionStatusSchema = strictObject({
+  setup_state: text,
+  sync_state: text,
+  update_state: text,
+  is_historical_sync: nullable(boolean()),
+  rescheduled_for: text,
+  tasks: array(unknown()),
+  warnings: array(unknown()),
+});
+export type ConnectionStatus = Infer<typeof connectionStatusSchema>;
+
+export const connectionViewShape = {
+  id: string(),
+  group_id: text,
+  service: text,
+  schema: text,
+  paused: boolean(),
+  status: connectionStatusSchema,
+  sync_frequency: nullable(number()),
+  schedule_type: text,
+  succeeded_at: text,
+  failed_at: text,
+  created_at: text,
+  deleted_at: text,
+  last_sync: nullable(syncRecordSchema),
+  last_completed_sync: nullable(syncRecordSchema),
+  health: enumOf(HEALTH_VALUES),
+  updated_at: string(),
+  schema_version: number(),
+};
+
+/** The contract's view of a connection, as `GET /api/connections` answers it. */
+export const connectionViewSchema = strictObject(connectionViewShape);
+export type ConnectionView = Infer<typeof connectionViewSchema>;
 
 /**
  * The instant (epoch ms) of the newest fact behind each group of fields, so a late, older fact never rolls
  * back a newer one. `null` = the field still holds a default, and any fact may set it.
+ * - `identity`: `group_id`, `service`, `schema`;
+ * - `deleted`: `deleted_at` (set by a deletion, cleared by a newer creation);
+ * - `state`: `status`, `sync_frequency`, `schedule_type`, `succeeded_at`, `failed_at` (the sweep's snapshot).
  */
-export interface FactsAsOf {
-  /** `group_id`, `service`, `schema`. */
-  readonly identity: number | null;
-  readonly paused: number | null;
-  /** `deleted_at` (set by a deletion, cleared by a newer creation). */
-  readonly deleted: number | null;
-  /** `status`, `sync_frequency`, `schedule_type`, `succeeded_at`, `failed_at` (the sweep's snapshot). */
-  readonly state: number | null;
-}
-
-/** The connection as the contract names it, plus `facts_as_of` (kept in the store, never in responses). */
-export interface Connection {
-  readonly id: string;
-  readonly group_id: string | null;
-  readonly service: string | null;
-  readonly schema: string | null;
-  readonly paused: boolean;
-  readonly status: ConnectionStatus;
-  readonly sync_frequency: number | null;
-  readonly schedule_type: string | null;
-  readonly succeeded_at: string | null;
-  readonly failed_at: string | null;
-  readonly created_at: string | null;
-  readonly deleted_at: string | null;
-  readonly last_sync: SyncRecord | null;
-  readonly last_completed_sync: SyncRecord | null;
-  readonly health: Health;
-  readonly updated_at: string;
-  readonly schema_version: number;
-  readonly facts_as_of: FactsAsOf;
-  /**
-   * The non-sensitive part of Fivetran's `config` (see `connection-config.ts`), from the sweep; null until a
-   * sweep read it. Kept in the store, not (yet) in the contract's view.
-   */
-  readonly config: ConnectionConfig | null;
-}
+export const factsAsOfSchema = strictObject({
+  identity: nullable(number()),
+  paused: nullable(number()),
+  deleted: nullable(number()),
+  state: nullable(number()),
+});
+export type FactsAsOf = Infer<typeof factsAsOfSchema>;
 
 /** Allow-listed `config` fields: scalars only, never secrets (see `connection-config.ts`). */
-export type ConnectionConfig = Readonly<Record<string, string | number | boolean>>;
+export const connectionConfigSchema = record(string(), union([string(), number(), boolean()]));
+export type ConnectionConfig = Infer<typeof connectionConfigSchema>;
 
-export const CONNECTION_SCHEMA_VERSION = 1;
+export const connectionShape = {
+  ...connectionViewShape,
+  facts_as_of: factsAsOfSchema,
+  /** The non-sensitive part of Fivetran's `config`, from the sweep; null until a sweep read it. */
+  config: nullable(connectionConfigSchema),
+};
+
+/** The connection as the store keeps it: the view plus `facts_as_of` and `config` (never in lists). */
+export const connectionSchema = object(connectionShape);
+export type Connection = Infer<typeof connectionSchema>;
 
 export const EMPTY_STATUS: ConnectionStatus = {
   setup_state: null,
@@ -97,32 +132,18 @@ export function unknownConnection(id: string, nowIso: string): Connection {
     last_sync: null,
     last_completed_sync: null,
     updated_at: nowIso,
-    schema_version: CONNECTION_SCHEMA_VERSION,
+    schema_version: SCHEMA_VERSION,
     facts_as_of: { identity: null, paused: null, deleted: null, state: null },
     config: null,
   };
   return { ...base, health: computeHealth(base) };
 }
 
-/** The contract's view of a connection: exactly its fields, in its order (internal attributes dropped). */
-export function connectionView(connection: Connection): Record<string, unknown> {
-  return {
-    id: connection.id,
-    group_id: connection.group_id,
-    service: connection.service,
-    schema: connection.schema,
-    paused: connection.paused,
-    status: connection.status,
-    sync_frequency: connection.sync_frequency,
-    schedule_type: connection.schedule_type,
-    succeeded_at: connection.succeeded_at,
-    failed_at: connection.failed_at,
-    created_at: connection.created_at,
-    deleted_at: connection.deleted_at,
-    last_sync: connection.last_sync,
-    last_completed_sync: connection.last_completed_sync,
-    health: connection.health,
-    updated_at: connection.updated_at,
-    schema_version: connection.schema_version,
-  };
+const VIEW_FIELDS = Object.keys(connectionViewShape) as (keyof ConnectionView)[];
+
+/** The contract's view of a connection: exactly its fields, in its order (bookkeeping dropped). */
+export function connectionView(connection: Connection): ConnectionView {
+  const view: Record<string, unknown> = {};
+  for (const field of VIEW_FIELDS) view[field] = connection[field];
+  return view as ConnectionView;
 }

@@ -1,4 +1,4 @@
-import { toInstantMs } from '../webhook/parse-event.ts';
+import { toInstantMs } from '../lib/instant.ts';
 import { SYNCING, type SyncRecord } from './connection.ts';
 
 /**

@@ -1,22 +1,38 @@
-import { type FivetranEvent, toInstantMs } from '../webhook/parse-event.ts';
+import { type infer as Infer, nullable, number, object, strictObject, string } from 'zod/mini';
+import { toInstantMs } from '../lib/instant.ts';
+import { clipText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from '../lib/text.ts';
+import type { FivetranEvent } from '../webhook/parse-event.ts';
 import { SYNCING } from './connection.ts';
-import { eventText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from './event-text.ts';
 import { factWins } from './newest-fact.ts';
 
-/** One sync run, keyed by Fivetran's `sync_id`, built from its `sync_start` and `sync_end` events. */
-export interface SyncRun {
-  readonly connection_id: string;
-  readonly sync_id: string;
+const text = nullable(string());
+
+/** A sync run as the contract shows it. */
+export const syncRunViewShape = {
+  sync_id: string(),
   /** The `sync_end` status, or SYNCING until one arrives. */
-  readonly status: string;
-  readonly started_at: string | null;
-  readonly ended_at: string | null;
-  readonly duration_s: number | null;
-  readonly reason: string | null;
-  readonly task_type: string | null;
-  /** Instant (ms) of the `sync_end` behind status/ended_at/reason: a sync can end twice (failure, then retry). */
-  readonly end_as_of: number | null;
-}
+  status: string(),
+  started_at: text,
+  ended_at: text,
+  duration_s: nullable(number()),
+  reason: text,
+  task_type: text,
+};
+export const syncRunViewSchema = strictObject(syncRunViewShape);
+export type SyncRunView = Infer<typeof syncRunViewSchema>;
+
+/**
+ * One sync run, keyed by Fivetran's `sync_id`, built from its `sync_start` and `sync_end` events; stored with
+ * its connection and `end_as_of`, the instant (ms) of the `sync_end` behind status/ended_at/reason (a sync can
+ * end twice: failure, then retry).
+ */
+export const syncRunShape = {
+  ...syncRunViewShape,
+  connection_id: string(),
+  end_as_of: nullable(number()),
+};
+export const syncRunSchema = object(syncRunShape);
+export type SyncRun = Infer<typeof syncRunSchema>;
 
 function durationSeconds(startedAt: string | null, endedAt: string | null): number | null {
   const start = toInstantMs(startedAt);
@@ -55,15 +71,15 @@ export function applyEventToSyncRun(
       next.started_at = event.created;
     }
   } else {
-    const status = eventText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN';
+    const status = clipText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN';
     // Newest sync_end wins; on a tie the greater status string, so any order gives one answer.
     const noEndYet = next.status === SYNCING && next.ended_at === null;
     if (noEndYet || factWins(event.createdAtMs, next.end_as_of, status > next.status)) {
       next.status = status;
       next.ended_at = event.created;
-      next.reason = eventText(event.data.reason, MAX_REASON_LENGTH);
+      next.reason = clipText(event.data.reason, MAX_REASON_LENGTH);
       next.task_type =
-        eventText(event.data.taskType, MAX_LABEL_LENGTH) ?? eventText(event.data.task_type, MAX_LABEL_LENGTH);
+        clipText(event.data.taskType, MAX_LABEL_LENGTH) ?? clipText(event.data.task_type, MAX_LABEL_LENGTH);
       next.end_as_of = event.createdAtMs;
     }
   }
@@ -71,15 +87,11 @@ export function applyEventToSyncRun(
   return next;
 }
 
+const VIEW_FIELDS = Object.keys(syncRunViewShape) as (keyof SyncRunView)[];
+
 /** The contract's view of a sync run. */
-export function syncRunView(run: SyncRun): Record<string, unknown> {
-  return {
-    sync_id: run.sync_id,
-    status: run.status,
-    started_at: run.started_at,
-    ended_at: run.ended_at,
-    duration_s: run.duration_s,
-    reason: run.reason,
-    task_type: run.task_type,
-  };
+export function syncRunView(run: SyncRun): SyncRunView {
+  const view: Record<string, unknown> = {};
+  for (const field of VIEW_FIELDS) view[field] = run[field];
+  return view as SyncRunView;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
-import { type FivetranCredential, fivetranApiUrl } from '../config.ts';
+import { type FivetranCredential, fivetranApiUrl } from '../config/fivetran-settings.ts';
 import {
   CredentialRejectedError,
   FivetranApiError,

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { ConfigError, type FivetranCredential } from '../config.ts';
+import { ConfigError } from '../config/env.ts';
+import type { FivetranCredential } from '../config/fivetran-settings.ts';
 
 /** The API credential secret the stack creates empty and the operator fills: `{"apiKey","apiSecret"}`. */
 const credentialSecretSchema = z.object({
@@ -9,9 +10,43 @@ const credentialSecretSchema = z.object({
 });
 
 /**
- * Reads the Fivetran credential from Secrets Manager. Problems become one-line `ConfigError`s that name
- * the secret but never echo its value.
+ * The secret still holds the stack's empty placeholder: the operator has not filled it yet. Not a failure:
+ * a fresh deployment stays quiet until then (the sweep records `not_configured`).
  */
+export class CredentialNotConfiguredError extends ConfigError {
+  override name = 'CredentialNotConfiguredError';
+}
+
+/**
+ * The credential in a secret's value (the string, or its parsed JSON). Problems become one-line
+ * `ConfigError`s that name the secret but never echo its value.
+ */
+export function credentialFromSecret(secretId: string, value: unknown): FivetranCredential {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    throw new ConfigError(`secret ${secretId} is empty: put {"apiKey":"…","apiSecret":"…"} in it`);
+  }
+  let json: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      json = JSON.parse(value);
+    } catch {
+      throw new ConfigError(`secret ${secretId} is not JSON: expected {"apiKey":"…","apiSecret":"…"}`);
+    }
+  }
+  const fields = json as { apiKey?: unknown; apiSecret?: unknown } | null;
+  if (fields !== null && typeof fields === 'object' && fields.apiKey === '' && fields.apiSecret === '') {
+    throw new CredentialNotConfiguredError(
+      `secret ${secretId} still holds the stack's empty placeholder: put {"apiKey":"…","apiSecret":"…"} in it`,
+    );
+  }
+  const parsed = credentialSecretSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(`secret ${secretId} needs non-empty "apiKey" and "apiSecret" fields`);
+  }
+  return parsed.data;
+}
+
+/** Reads the Fivetran credential from Secrets Manager (the CLI's `--secret-id`). */
 export async function readCredentialSecret(
   secretId: string,
   client: SecretsManagerClient = new SecretsManagerClient(regionOf(secretId)),
@@ -24,20 +59,7 @@ export async function readCredentialSecret(
     const name = (error as Error).name || 'Error';
     throw new ConfigError(`could not read secret ${secretId} from Secrets Manager (${name})`);
   }
-  if (value === undefined || value.trim() === '') {
-    throw new ConfigError(`secret ${secretId} is empty: put {"apiKey":"…","apiSecret":"…"} in it`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch {
-    throw new ConfigError(`secret ${secretId} is not JSON: expected {"apiKey":"…","apiSecret":"…"}`);
-  }
-  const parsed = credentialSecretSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(`secret ${secretId} needs non-empty "apiKey" and "apiSecret" fields`);
-  }
-  return parsed.data;
+  return credentialFromSecret(secretId, value);
 }
 
 /** A secret ARN names its region; using it lets `--secret-id` work without AWS_REGION set. */

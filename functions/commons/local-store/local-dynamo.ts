@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { documentClient } from '../store/document-client.ts';
-import { createTableInput } from '../store/table-definition.ts';
-import { waitForActiveTable } from '../store/table-ready.ts';
+import { documentClient } from '../store/table/document-client.ts';
+import { createTableInput } from '../store/table/table-definition.ts';
+import { waitForActiveTable } from '../store/table/table-ready.ts';
 
 export const LOCAL_TABLE_NAME = 'fivetran-metadata';
 

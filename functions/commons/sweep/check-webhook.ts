@@ -1,5 +1,4 @@
 import { CredentialRejectedError, FivetranError, NotFoundError } from '../fivetran/errors.ts';
-import { getRegisteredWebhook, recordWebhookActive } from '../store/registered-webhook.ts';
 import type { SweepContext } from './sweep-context.ts';
 
 /**
@@ -8,7 +7,7 @@ import type { SweepContext } from './sweep-context.ts';
  * no longer exists (404) is not active. Null when none is registered or Fivetran could not say.
  */
 export async function checkWebhook(context: SweepContext): Promise<string | null> {
-  const registered = await getRegisteredWebhook(context.table);
+  const registered = await context.repositories.webhookRegistration.get();
   if (registered === null) return null;
   context.progress('webhook');
   let active: boolean;
@@ -25,7 +24,7 @@ export async function checkWebhook(context: SweepContext): Promise<string | null
   }
   context.tally.webhook_active = active;
   const nowIso = new Date(context.now()).toISOString();
-  if (await recordWebhookActive(context.table, registered.webhook_id, active, nowIso)) {
+  if (await context.repositories.webhookRegistration.recordActive(registered.webhook_id, active, nowIso)) {
     context.tally.items_written++;
   }
   context.progress('webhook');

@@ -1,9 +1,9 @@
 import { markDeleted } from '../connection/apply-api.ts';
 import { NotFoundError, PermissionMissingError } from '../fivetran/errors.ts';
+import { WorkPool } from '../lib/work-pool.ts';
 import { DUMMY_CONNECTION_ID } from '../webhook/parse-event.ts';
 import { type ConnectionListing, observedAt, remember, saveFromApi } from './sweep-connections.ts';
 import { ensureTime, type SweepContext } from './sweep-context.ts';
-import { WorkPool } from './work-pool.ts';
 
 /**
  * Deletion is confirmed, never inferred: each stored, not-deleted connection the completed listing did not
@@ -47,7 +47,7 @@ export async function confirmDeletions(context: SweepContext, listing: Connectio
 
 async function markConfirmedDeleted(context: SweepContext, listing: ConnectionListing, id: string) {
   const observation = observedAt(context.now());
-  const saved = await context.store.saveConnection(
+  const saved = await context.writer.save(
     id,
     (current) => {
       if (current === null) return null;

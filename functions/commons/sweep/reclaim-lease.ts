@@ -1,6 +1,4 @@
-import { readLease, releaseSweepLease } from '../store/sweep-lease.ts';
-import { failAbandonedSweep } from '../store/sweep-records.ts';
-import type { TableRef } from '../store/table-ref.ts';
+import type { Repositories } from '../store/repositories.ts';
 
 export const DEAD_PROCESS_SWEEP_ERROR = 'the process running this sweep stopped before it finished';
 
@@ -9,10 +7,13 @@ export const DEAD_PROCESS_SWEEP_ERROR = 'the process running this sweep stopped 
  * start was left by a process that died (SIGKILL, power loss). Release it and record its sweep `failed` at
  * once, rather than refusing every sweep until the lease expires. Returns the dead sweep's id, if any.
  */
-export async function reclaimLeaseOfDeadProcess(table: TableRef, nowMs: number): Promise<string | null> {
-  const lease = await readLease(table);
+export async function reclaimLeaseOfDeadProcess(
+  repos: Pick<Repositories, 'sweepLease' | 'sweeps'>,
+  nowMs: number,
+): Promise<string | null> {
+  const lease = await repos.sweepLease.read();
   if (lease === null) return null;
-  await releaseSweepLease(table, lease.sweep_id);
-  await failAbandonedSweep(table, lease.sweep_id, new Date(nowMs).toISOString(), DEAD_PROCESS_SWEEP_ERROR);
+  await repos.sweepLease.release(lease.sweep_id);
+  await repos.sweeps.failAbandoned(lease.sweep_id, new Date(nowMs).toISOString(), DEAD_PROCESS_SWEEP_ERROR);
   return lease.sweep_id;
 }

@@ -1,12 +1,12 @@
-import { ConfigError, type FivetranCredential } from '../config.ts';
+import type { FivetranCredential } from '../config/fivetran-settings.ts';
 import { FivetranClient, type FivetranClientOptions } from '../fivetran/client.ts';
-import { CredentialRejectedError, FivetranError } from '../fivetran/errors.ts';
+import { CredentialNotConfiguredError } from '../fivetran/credential-secret.ts';
+import { CredentialRejectedError } from '../fivetran/errors.ts';
 import { RequestCounter } from '../fivetran/request-counter.ts';
-import type { Store } from '../store/store.ts';
-import type { SweepRecord } from '../store/sweep-items.ts';
-import { acquireSweepLease, releaseSweepLease } from '../store/sweep-lease.ts';
-import { failAbandonedSweep, putSweepRecord } from '../store/sweep-records.ts';
-import type { TableRef } from '../store/table-ref.ts';
+import type { ConnectionWriter } from '../ingest/connection-writer.ts';
+import { type StructuredLog, silentLog } from '../observability/log.ts';
+import type { SweepRecord } from '../store/repositories/sweeps.ts';
+import type { Repositories } from '../store/repositories.ts';
 import { checkWebhook } from './check-webhook.ts';
 import { confirmDeletions } from './confirm-deletions.ts';
 import { sweepConnections } from './sweep-connections.ts';
@@ -17,16 +17,16 @@ import {
   type SweepPhase,
   type SweepProgress,
   type SweepTally,
-  SweepTimeUp,
 } from './sweep-context.ts';
 import { ABANDONED_SWEEP_ERROR, newSweepId } from './sweep-control.ts';
+import { describeSweepError, sweepErrorCode } from './sweep-errors.ts';
 import { sweepGroups } from './sweep-groups.ts';
 import { sweepSchemas } from './sweep-schemas.ts';
 
 export interface SweepDeps {
-  readonly table: TableRef;
-  /** Connections are written through the store, which recomputes health and notifies real changes. */
-  readonly store: Store;
+  readonly repositories: Repositories;
+  /** Connections are written through it: health recomputed, real changes notified. */
+  readonly writer: ConnectionWriter;
   /** How to reach Fivetran; the sweep adds its own time budget and request counter. */
   readonly fivetran: Omit<FivetranClientOptions, 'remainingMs' | 'counter' | 'credential'> & {
     readonly credential: FivetranCredential | CredentialSource;
@@ -46,7 +46,7 @@ export interface SweepDeps {
   readonly concurrency?: number;
   readonly counter?: RequestCounter;
   readonly onProgress?: (progress: SweepProgress) => void;
-  readonly log?: (line: string) => void;
+  readonly log?: StructuredLog;
   /** A reason to stop now (e.g. "the server is shutting down"), checked between steps; null to go on. */
   readonly stopRequested?: () => string | null;
 }
@@ -69,25 +69,27 @@ export async function startSweep(deps: SweepDeps): Promise<SweepStart> {
   const startMs = now();
   const id = deps.sweepId ?? newSweepId(startMs);
   const leaseMs = Math.max(1_000, Math.min(deps.remainingMs(), deps.maxLeaseMs ?? DEFAULT_MAX_LEASE_MS));
-  const attempt = await acquireSweepLease(deps.table, { sweepId: id, nowMs: startMs, durationMs: leaseMs });
+  const { sweepLease, sweeps } = deps.repositories;
+  const attempt = await sweepLease.acquire({ sweepId: id, nowMs: startMs, durationMs: leaseMs });
   if (!attempt.acquired) return { status: 'busy', id: attempt.holder.sweep_id };
   const startedAt = new Date(startMs).toISOString();
   try {
     if (attempt.abandoned !== null) {
-      await failAbandonedSweep(deps.table, attempt.abandoned.sweep_id, startedAt, ABANDONED_SWEEP_ERROR);
+      await sweeps.failAbandoned(attempt.abandoned.sweep_id, startedAt, ABANDONED_SWEEP_ERROR);
     }
-    await putSweepRecord(deps.table, {
+    await sweeps.put({
       ...recordFields(id, startedAt, emptyTally(), new RequestCounter()),
       outcome: 'running',
       finished_at: null,
       error: null,
+      error_code: null,
     });
   } catch (error) {
-    await releaseSweepLease(deps.table, id).catch(() => {});
+    await sweepLease.release(id).catch(() => {});
     throw error;
   }
   const done = execute(deps, id, startedAt, now, margin).finally(() =>
-    releaseSweepLease(deps.table, id).catch(() => {}),
+    sweepLease.release(id).catch(() => {}),
   );
   // The caller may not wait (POST /api/sweeps answers at once); it learns the end from the record.
   done.catch(() => {});
@@ -166,11 +168,11 @@ async function execute(
   const timeLeft = () => (stopRequested() !== null ? 0 : deps.remainingMs() - margin);
   const stopReason = () => stopRequested() ?? (timeLeft() <= 0 ? 'the time budget ran out' : null);
   const tally = emptyTally();
-  const log = deps.log ?? (() => {});
+  const log = deps.log ?? silentLog;
   const contextWith = (credential: FivetranCredential): SweepContext => ({
     id,
-    table: deps.table,
-    store: deps.store,
+    repositories: deps.repositories,
+    writer: deps.writer,
     client: new FivetranClient({ ...deps.fivetran, credential, counter, remainingMs: timeLeft }),
     tally,
     now,
@@ -184,7 +186,7 @@ async function execute(
 
   const state: PhaseState = { listingComplete: false, notes: [], remarks: [] };
   const notes = state.notes;
-  let failure: string | null = null;
+  let failure: unknown = null;
   const source = deps.fivetran.credential;
   try {
     let credential = 'get' in source ? await source.get() : source;
@@ -196,44 +198,41 @@ async function execute(
       const fresh = await source.refresh();
       if (sameCredential(fresh, credential)) throw error;
       credential = fresh;
-      log(`sweep ${id}: the API credential was rotated; going on with the new one`);
+      log.info(`sweep ${id}: the API credential was rotated; going on with the new one`, { sweep_id: id });
       state.listingComplete = false;
       await runPhases(contextWith(credential), state);
     }
   } catch (error) {
-    failure = describe(error);
+    failure = error;
     // A rejected key fails the sweep wherever it happened; the message names the secret to update.
     if (error instanceof CredentialRejectedError) state.listingComplete = false;
   }
   const listingComplete = state.listingComplete;
-  const outcome: SweepRecord['outcome'] = !listingComplete
-    ? 'failed'
-    : failure !== null || notes.length > 0
-      ? 'partial'
-      : 'succeeded';
-  const error =
-    [failure, ...notes, ...state.remarks].filter((part): part is string => part !== null).join('; ') || null;
+  const outcome: SweepRecord['outcome'] =
+    failure instanceof CredentialNotConfiguredError
+      ? 'not_configured'
+      : !listingComplete
+        ? 'failed'
+        : failure !== null || notes.length > 0
+          ? 'partial'
+          : 'succeeded';
+  const described = failure === null ? null : describeSweepError(failure);
+  const error = [described, ...notes, ...state.remarks].filter((part) => part !== null).join('; ') || null;
   const record: SweepRecord = {
     ...recordFields(id, startedAt, tally, counter),
     finished_at: new Date(now()).toISOString(),
     outcome,
     error,
+    error_code: failure === null ? null : sweepErrorCode(failure),
   };
   deps.onProgress?.({ id, phase: 'done', requests: counter.total, ...tally });
-  await putSweepRecord(deps.table, record);
-  log(
+  await deps.repositories.sweeps.put(record);
+  log[outcome === 'failed' ? 'error' : 'info'](
     `sweep ${id} ${outcome}: ${record.connections_seen} connections seen, ${record.connections_written} written, ` +
       `${record.connections_deleted} deleted, ${record.schema_fetches} schema fetches, ` +
       `${record.items_written} items written, ${record.requests.total} requests` +
       (error ? ` (${error})` : ''),
+    { sweep: record },
   );
   return record;
-}
-
-/** Fivetran errors and time-ups are written for the operator already; anything else says what it was. */
-function describe(error: unknown): string {
-  if (error instanceof FivetranError || error instanceof SweepTimeUp || error instanceof ConfigError) {
-    return error.message;
-  }
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { allowListedConfig } from '../connection/connection-config.ts';
 import type { Connection as ApiConnection } from '../fivetran/schemas.ts';
-import type { SchemaFreshness } from '../store/schema-items.ts';
-import { canonicalJson } from '../webhook/canonical-json.ts';
-import { toInstantMs } from '../webhook/parse-event.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
+import { toInstantMs } from '../lib/instant.ts';
+import type { SchemaFreshness } from '../store/repositories/schemas.ts';
 
 /** A schema summary older than this is fetched again (when the budget allows). */
 export const SCHEMA_MAX_AGE_MS = 24 * 60 * 60 * 1000;

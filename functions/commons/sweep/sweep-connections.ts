@@ -2,13 +2,12 @@ import { type ApiObservation, applyApiConnection } from '../connection/apply-api
 import { sameConnection } from '../connection/apply-event.ts';
 import type { Connection } from '../connection/connection.ts';
 import type { Connection as ApiConnection } from '../fivetran/schemas.ts';
-import { readAllConnections } from '../store/all-connections.ts';
-import { usableId } from '../store/keys.ts';
-import type { SavedConnection } from '../store/store.ts';
+import { usableId } from '../lib/usable-id.ts';
+import { WorkPool } from '../lib/work-pool.ts';
+import type { SavedConnection } from '../store/repositories/connections.ts';
 import { DUMMY_CONNECTION_ID } from '../webhook/parse-event.ts';
 import { definitionFingerprint, type SchemaCandidate } from './schema-due.ts';
 import { ensureTime, type SweepContext } from './sweep-context.ts';
-import { WorkPool } from './work-pool.ts';
 
 /** What the listing leaves for the later phases. */
 export interface ConnectionListing {
@@ -33,7 +32,7 @@ export async function saveFromApi(
 ): Promise<void> {
   const current = listing.stored.get(api.id) ?? null;
   if (current !== null && sameConnection(current, applyApiConnection(current, api, observation))) return;
-  const saved = await context.store.saveConnection(
+  const saved = await context.writer.save(
     api.id,
     (fresh) => {
       const merged = applyApiConnection(fresh, api, observation);
@@ -67,7 +66,7 @@ export const observedAt = (ms: number): ApiObservation => ({
  * listing cut short throws, and the sweep then deletes nothing.
  */
 export async function sweepConnections(context: SweepContext): Promise<ConnectionListing> {
-  const known = await readAllConnections(context.table);
+  const known = await context.repositories.connections.readAll();
   const listing: ConnectionListing = { stored: new Map(), versions: new Map(), seen: new Map() };
   for (const [id, item] of known) {
     if (item.value === null) continue;

@@ -1,6 +1,7 @@
 import type { FivetranClient } from '../fivetran/client.ts';
-import type { Store } from '../store/store.ts';
-import type { TableRef } from '../store/table-ref.ts';
+import type { ConnectionWriter } from '../ingest/connection-writer.ts';
+import type { StructuredLog } from '../observability/log.ts';
+import type { Repositories } from '../store/repositories.ts';
 
 export type SweepPhase = 'groups' | 'connections' | 'deletions' | 'webhook' | 'schemas' | 'done';
 
@@ -47,8 +48,9 @@ export function emptyTally(): SweepTally {
 /** What every phase works with. */
 export interface SweepContext {
   readonly id: string;
-  readonly table: TableRef;
-  readonly store: Store;
+  readonly repositories: Repositories;
+  /** Connections are written through it: health recomputed, real changes notified. */
+  readonly writer: ConnectionWriter;
   readonly client: FivetranClient;
   readonly tally: SweepTally;
   readonly now: () => number;
@@ -60,7 +62,7 @@ export interface SweepContext {
   readonly concurrency: number;
   readonly schemaRequestBudget: number;
   readonly progress: (phase: SweepPhase) => void;
-  readonly log: (line: string) => void;
+  readonly log: StructuredLog;
 }
 
 /** The sweep must stop (time ran out, or its host is stopping): a listing cut short makes it `failed`. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SweepLease } from '../store/sweep-items.ts';
+import type { SweepLease } from '../store/repositories/sweep-lease.ts';
 
 /**
  * The port through which `POST /api/sweeps` starts a sweep. Locally it takes the lease and runs the sweep
@@ -19,8 +19,6 @@ export interface SweepControl {
 export interface SweepInvocation {
   readonly sweep_id?: string;
 }
-
-export { readActiveLease, type SweepLease } from '../store/sweep-lease.ts';
 
 /** Sortable by start time, unique enough for one account: `20260101T120000Z-1a2b3c4d`. */
 export function newSweepId(nowMs: number = Date.now()): string {

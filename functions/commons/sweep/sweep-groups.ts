@@ -1,5 +1,5 @@
 import type { Destination, Group } from '../fivetran/schemas.ts';
-import { type GroupDestination, readAllGroups, saveGroup } from '../store/group-items.ts';
+import type { GroupDestination } from '../store/repositories/groups.ts';
 import { ensureTime, type SweepContext } from './sweep-context.ts';
 
 function destinationOf(destination: Destination | undefined): GroupDestination | null {
@@ -33,11 +33,10 @@ export async function sweepGroups(context: SweepContext): Promise<void> {
       destinations.set(destination.group_id || destination.id, destination);
     ensureTime(context, 'listing destinations');
   }
-  const stored = await readAllGroups(context.table);
+  const stored = await context.repositories.groups.readAll();
   const nowIso = new Date(context.now()).toISOString();
   for (const group of groups) {
-    const written = await saveGroup(
-      context.table,
+    const written = await context.repositories.groups.save(
       {
         id: group.id,
         name: group.name,

@@ -1,4 +1,4 @@
-import type { SweepRecord } from '../store/sweep-items.ts';
+import type { SweepRecord } from '../store/repositories/sweeps.ts';
 import type { SweepProgress } from './sweep-context.ts';
 
 const number = (n: number): string => n.toLocaleString('en-US');

@@ -5,12 +5,11 @@ import {
   RateLimitedError,
   UnreachableError,
 } from '../fivetran/errors.ts';
-import { readSchemaFreshness, saveConnectionSchema } from '../store/schema-items.ts';
+import { WorkPool } from '../lib/work-pool.ts';
 import { compareDue, type DueSchema, schemaDue } from './schema-due.ts';
 import { summarizeSchemaConfig } from './schema-summary.ts';
 import type { ConnectionListing } from './sweep-connections.ts';
 import { ensureTime, type SweepContext, SweepTimeUp } from './sweep-context.ts';
-import { WorkPool } from './work-pool.ts';
 
 export interface SchemaPhaseResult {
   /** Schemas still due when the phase ended (budget or time): the next sweeps take them, oldest first. */
@@ -31,7 +30,7 @@ export async function sweepSchemas(
 ): Promise<SchemaPhaseResult> {
   const { tally } = context;
   const nowMs = context.now();
-  const freshness = await readSchemaFreshness(context.table);
+  const freshness = await context.repositories.schemas.readFreshness();
   const due: DueSchema[] = [];
   for (const candidate of listing.seen.values()) {
     if (listing.stored.get(candidate.id)?.deleted_at) continue;
@@ -88,14 +87,14 @@ async function fetchSchema(context: SweepContext, entry: DueSchema): Promise<voi
   context.tally.schema_fetches++;
   try {
     const config = await context.client.connectionSchemas(entry.id);
-    await saveConnectionSchema(context.table, {
+    await context.repositories.schemas.save({
       ...base,
       state: 'present',
       summary: summarizeSchemaConfig(config),
     });
   } catch (error) {
     if (isMissingSchemaConfig(error)) {
-      await saveConnectionSchema(context.table, { ...base, state: 'none', summary: null });
+      await context.repositories.schemas.save({ ...base, state: 'none', summary: null });
     } else if (error instanceof NotFoundError || error instanceof PermissionMissingError) {
       // Gone since the listing, or hidden from this key: the next sweep's listing decides.
       return;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config/env.ts';
 import { parseSecretList } from '../webhook/signature.ts';
 
 export const WEBHOOK_SECRET_FILE = 'webhook-secret';

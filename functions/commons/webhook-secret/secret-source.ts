@@ -21,62 +21,53 @@ export function staticSecretSource(secrets: readonly string[]): WebhookSecretSou
   return { current: async () => secrets, reread: async () => null };
 }
 
-export interface CachedSecretSourceOptions {
-  /** Reads the secret string (`current[,previous]`) from its store, bypassing any other cache. */
-  readonly fetchSecret: () => Promise<string>;
-  /** How long a read is trusted. */
-  readonly maxAgeMs?: number;
+/**
+ * Reads the secret string (`current[,previous]`). Deployed this is Powertools Parameters' `SecretsProvider`,
+ * whose own cache (`maxAge`) decides when a plain read goes to Secrets Manager; `forceFetch` bypasses it.
+ */
+export type SecretReader = (options: { readonly forceFetch: boolean }) => Promise<string>;
+
+export interface ReadThroughSecretSourceOptions {
+  readonly read: SecretReader;
   /** Re-reads after an unknown signature happen at most this often, so junk traffic cannot hammer the store. */
   readonly rereadIntervalMs?: number;
   readonly now?: () => number;
 }
 
-export const DEFAULT_SECRET_MAX_AGE_MS = 5 * 60_000;
 export const DEFAULT_REREAD_INTERVAL_MS = 30_000;
 
+function parse(raw: string): readonly string[] {
+  try {
+    return parseSecretList(raw);
+  } catch (error) {
+    throw new WebhookSecretError(`the webhook signing secret is malformed: ${(error as Error).message}`);
+  }
+}
+
 /**
- * The deployed webhook's secrets: cached for a few minutes, re-read early (at most every 30 s) when a
- * signature matches none of them. Concurrent reads share one fetch.
+ * The deployed webhook's secrets, read through the reader's cache; when a signature matches none of them, read
+ * once more past the cache (at most every 30 s), so a secret registered or rotated a moment ago works at once
+ * (Fivetran's creation probe arrives seconds after registration).
  */
-export function cachedSecretSource(options: CachedSecretSourceOptions): WebhookSecretSource {
-  const maxAgeMs = options.maxAgeMs ?? DEFAULT_SECRET_MAX_AGE_MS;
+export function readThroughSecretSource(options: ReadThroughSecretSourceOptions): WebhookSecretSource {
   const rereadIntervalMs = options.rereadIntervalMs ?? DEFAULT_REREAD_INTERVAL_MS;
   const now = options.now ?? Date.now;
-  let cached: { secrets: readonly string[]; fetchedAt: number } | null = null;
   let lastRereadAt = Number.NEGATIVE_INFINITY;
-  let inFlight: Promise<readonly string[]> | null = null;
-
-  async function load(): Promise<readonly string[]> {
-    const raw = await options.fetchSecret();
-    let secrets: string[];
-    try {
-      secrets = parseSecretList(raw);
-    } catch (error) {
-      throw new WebhookSecretError(`the webhook signing secret is malformed: ${(error as Error).message}`);
-    }
-    cached = { secrets, fetchedAt: now() };
-    return secrets;
-  }
-
-  function fetchOnce(): Promise<readonly string[]> {
-    inFlight ??= load().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  }
-
+  let known: string | null = null;
   return {
     async current() {
-      if (cached !== null && now() - cached.fetchedAt < maxAgeMs) return cached.secrets;
-      return fetchOnce();
+      const raw = await options.read({ forceFetch: false });
+      known = raw;
+      return parse(raw);
     },
     async reread() {
       if (now() - lastRereadAt < rereadIntervalMs) return null;
       lastRereadAt = now();
-      const before = cached?.secrets;
-      const secrets = await fetchOnce();
+      const raw = await options.read({ forceFetch: true });
       // Nothing new to try: the caller's answer stands.
-      return before !== undefined && before.join(',') === secrets.join(',') ? null : secrets;
+      if (raw === known) return null;
+      known = raw;
+      return parse(raw);
     },
   };
 }

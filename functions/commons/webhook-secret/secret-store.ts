@@ -6,7 +6,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config/env.ts';
 import { parseSecretList } from '../webhook/signature.ts';
 import { WEBHOOK_SECRET_FILE } from './local-secret-file.ts';
 

@@ -1,4 +1,5 @@
-import { ConfigError, isLoopbackHost } from '../config.ts';
+import { ConfigError } from '../config/env.ts';
+import { isLoopbackHost } from '../config/fivetran-settings.ts';
 import type { FivetranClient } from '../fivetran/client.ts';
 import { FivetranApiError } from '../fivetran/errors.ts';
 import type { Webhook } from '../fivetran/schemas.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 
 /**
  * Fivetran sends no event id, so identity is derived from content: SHA-256 (hex) of the canonical JSON of

@@ -1,6 +1,7 @@
 // zod/mini with named imports (not the `z` namespace): esbuild then drops the rest of zod, locales
 // included, which keeps the webhook Lambda bundle and its cold start small.
 import { type infer as Infer, looseObject, minLength, optional, record, string, unknown } from 'zod/mini';
+import { toInstantMs } from '../lib/instant.ts';
 
 /** Fivetran's dummy ids, used by the creation probe and the webhook test endpoint. */
 export const DUMMY_CONNECTION_ID = '_connector_1';
@@ -67,13 +68,6 @@ function nestingExceeds(root: object, limit: number): boolean {
     }
   }
   return false;
-}
-
-/** Parses an instant; Fivetran's timestamps are ISO-8601 UTC, but any parseable instant is accepted. */
-export function toInstantMs(value: string | null | undefined): number | null {
-  if (!value) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
 }
 
 /** Reads raw bytes as a Fivetran event, or says why it is not one we can read (the body is then quarantined). */

@@ -1,5 +1,4 @@
-import { readAllConnections } from '#commons/store/all-connections';
-import type { SweepRecord } from '#commons/store/sweep-items';
+import type { SweepRecord } from '#commons/store/repositories/sweeps';
 import type { Simulator } from '../../../functions/simulator/simulator.ts';
 import type { SweepFixture } from '../../sweep/sweep-fixture.ts';
 
@@ -41,7 +40,7 @@ export async function sweepUntilSucceeded(
       ...(options.now ? { now: options.now } : {}),
     });
     records.push(record);
-    const stored = await readAllConnections(fx.table);
+    const stored = await fx.repositories.connections.readAll();
     deletedAfter.push(
       [...stored.values()]
         .filter((entry) => entry.value !== null && entry.value.deleted_at !== null)

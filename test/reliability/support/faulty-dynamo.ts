@@ -18,7 +18,7 @@ import type {
   RetryStrategyV2,
   StandardRetryToken,
 } from '@smithy/types';
-import { documentClient } from '#commons/store/document-client';
+import { documentClient } from '#commons/store/table/document-client';
 import { createRandom } from '../../../functions/simulator/prng.ts';
 
 /**

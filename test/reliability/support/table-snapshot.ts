@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { TableRef } from '#commons/store/table-ref';
+import type { TableRef } from '#commons/store/table/table-ref';
 
 export type Item = Record<string, unknown>;
 

@@ -1,0 +1,78 @@
+import type { AccountStatsRepository } from '../../store/repositories/account-stats.ts';
+import type { SweepControl } from '../../sweep/sweep-control.ts';
+import { receiveWebhook, type WebhookAnswer, type WebhookReceiver } from '../../webhook/receive-webhook.ts';
+import { HttpError, type RouteHandler } from '../reply.ts';
+import type { ROUTES } from '../route-specs.ts';
+
+type Routes = typeof ROUTES;
+
+export const SWEEPS_UNAVAILABLE = 'this server cannot start sweeps';
+
+/** A page the shell serves at `GET /` (the dashboard), with the CSP that lets exactly its own script run. */
+export interface HtmlPage {
+  readonly html: string;
+  readonly contentSecurityPolicy: string;
+}
+
+export interface ControlRouteDeps {
+  readonly accountStats: AccountStatsRepository;
+  readonly sweeps: SweepControl | null;
+  readonly sweepsUnavailable: string;
+  readonly webhook: WebhookReceiver | null;
+  readonly onWebhookAnswer?: (answer: WebhookAnswer) => void;
+  readonly healthz: boolean;
+  readonly dashboard: HtmlPage | null;
+}
+
+/**
+ * The routes that act or belong to one kind of shell: starting a sweep, the webhook (local server), the
+ * health check and the dashboard (local shells). A route whose dependency is absent is not served.
+ */
+export function controlRoutes(deps: ControlRouteDeps) {
+  const startSweep: RouteHandler<Routes['startSweep']> = async () => {
+    // 405, not 501: the caller asked this server for something it does not offer; nothing failed here.
+    if (!deps.sweeps) throw new HttpError(405, deps.sweepsUnavailable);
+    const started = await deps.sweeps.start();
+    return started.status === 'started'
+      ? { status: 202, body: { id: started.id } }
+      : {
+          status: 409,
+          body: { message: `sweep ${started.id} is running; one sweep at a time`, id: started.id },
+        };
+  };
+
+  const webhook = deps.webhook;
+  const receive: RouteHandler<Routes['receiveWebhook']> | null = webhook
+    ? async (request) => {
+        const answer = await receiveWebhook(webhook, {
+          body: await request.body(),
+          headers: request.headers,
+        });
+        deps.onWebhookAnswer?.(answer);
+        return answer;
+      }
+    : null;
+
+  const healthz: RouteHandler<Routes['healthz']> | null = deps.healthz
+    ? async () => {
+        await deps.accountStats.ping();
+        return { status: 200, body: { status: 'ok' } };
+      }
+    : null;
+
+  const page = deps.dashboard;
+  const dashboard: RouteHandler<Routes['dashboard']> | null = page
+    ? async () => ({
+        status: 200,
+        body: page.html,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': page.contentSecurityPolicy,
+          'x-frame-options': 'DENY',
+          'referrer-policy': 'no-referrer',
+        },
+      })
+    : null;
+
+  return { startSweep, receiveWebhook: receive, healthz, dashboard };
+}

@@ -1,0 +1,114 @@
+import { applyEvent, eventConnectionId } from '../connection/apply-event.ts';
+import type { Connection } from '../connection/connection.ts';
+import { applyEventToSyncRun } from '../connection/sync-run.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
+import { usableId } from '../lib/usable-id.ts';
+import type { Repositories } from '../store/repositories.ts';
+import type { FivetranEvent } from '../webhook/parse-event.ts';
+import type { ConnectionWriter } from './connection-writer.ts';
+
+export interface RecordedEvent {
+  /** The event was already stored (its updates were re-applied all the same). */
+  readonly duplicate: boolean;
+  /** The connection after the event, or null for account-level and dummy events. */
+  readonly connection: Connection | null;
+}
+
+/** What the webhook path keeps: events exactly once, unreadable signed bodies raw, probes counted. */
+export interface EventRecorder {
+  /** Keeps the event once (conditional put), then applies it to its sync run and connection. */
+  recordEvent(event: FivetranEvent, id: string, body: Uint8Array): Promise<RecordedEvent>;
+  /** Keeps an unreadable signed body as it came, counted once. */
+  recordQuarantine(input: { id: string; reason: string; body: Uint8Array }): Promise<{ duplicate: boolean }>;
+  /** Counts an answered creation probe (nothing stored). */
+  recordProbe(): Promise<void>;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+export function eventRecorder(deps: {
+  readonly repositories: Repositories;
+  readonly writer: ConnectionWriter;
+  readonly now?: () => number;
+}): EventRecorder {
+  const { repositories: repos, writer } = deps;
+  const now = deps.now ?? Date.now;
+
+  /**
+   * `last_webhook_at` is written at most once a second per process: a "last seen" time needs no more, and the
+   * hot stats item is spared a write per event.
+   */
+  let lastTouchedMs = Number.NEGATIVE_INFINITY;
+  async function touchLastWebhook(ms: number): Promise<void> {
+    if (Math.abs(ms - lastTouchedMs) < 1000) return;
+    lastTouchedMs = ms;
+    await repos.accountStats.touchLastWebhook(ms);
+  }
+
+  async function applyToSyncRun(event: FivetranEvent, connectionId: string) {
+    const syncId = usableId(event.syncId);
+    if (syncId === null || (event.event !== 'sync_start' && event.event !== 'sync_end')) return null;
+    return repos.syncRuns.update(connectionId, syncId, (current) => {
+      const next = applyEventToSyncRun(current, event, connectionId);
+      // Unchanged runs are not rewritten (their expiry is refreshed by the next real change).
+      if (next === null || (current !== null && canonicalJson(current) === canonicalJson(next))) return null;
+      return next;
+    });
+  }
+
+  return {
+    async recordEvent(event, id, body) {
+      const ms = now();
+      const nowIso = new Date(ms).toISOString();
+      const connectionId = eventConnectionId(event);
+      // 1. The event itself, exactly once: everything after it is idempotent and re-run on a duplicate.
+      const created = await repos.events.putOnce(
+        {
+          id,
+          event: event.event,
+          created: event.created,
+          received_at: nowIso,
+          connection_id: event.connectionId,
+          group_id: event.groupId,
+          service: event.service,
+          sync_id: event.syncId,
+          body: utf8.decode(body),
+        },
+        { sortMs: event.createdAtMs ?? ms, connectionId },
+      );
+      let connection: Connection | null = null;
+      if (connectionId !== null) {
+        // 2. Its sync run, then 3. its connection (the run knows the sync's start and newest end).
+        const run = await applyToSyncRun(event, connectionId);
+        const saved = await writer.save(connectionId, (current) => {
+          const applied = applyEvent(current, event, { nowIso, syncRun: run });
+          return applied?.changed ? applied.connection : null;
+        });
+        connection = saved.after;
+      }
+      await touchLastWebhook(ms);
+      return { duplicate: !created, connection };
+    },
+
+    async recordQuarantine({ id, reason, body }) {
+      const ms = now();
+      const created = await repos.quarantine.putOnce({
+        id,
+        reason,
+        body_base64: Buffer.from(body).toString('base64'),
+        size: body.byteLength,
+        received_at: new Date(ms).toISOString(),
+      });
+      // Count, then mark counted: a crash in between over-counts by one on the retry, never under-counts.
+      const counted = !created && (await repos.quarantine.isCounted(id));
+      if (!counted) {
+        await repos.accountStats.increment('events_quarantined');
+        await repos.quarantine.markCounted(id);
+      }
+      await touchLastWebhook(ms);
+      return { duplicate: !created };
+    },
+
+    recordProbe: () => repos.accountStats.increment('probes_answered'),
+  };
+}

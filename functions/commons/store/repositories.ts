@@ -1,0 +1,60 @@
+import { type AccountStatsRepository, accountStatsRepository } from './repositories/account-stats.ts';
+import { type ConnectionRepository, connectionRepository } from './repositories/connections.ts';
+import { type EventRepository, eventRepository } from './repositories/events.ts';
+import { type GroupRepository, groupRepository } from './repositories/groups.ts';
+import { type HealthChangeRepository, healthChangeRepository } from './repositories/health-changes.ts';
+import { type QuarantineRepository, quarantineRepository } from './repositories/quarantine.ts';
+import { type SchemaRepository, schemaRepository } from './repositories/schemas.ts';
+import { type SweepLeaseRepository, sweepLeaseRepository } from './repositories/sweep-lease.ts';
+import { type SweepRepository, sweepRepository } from './repositories/sweeps.ts';
+import { type SyncRunRepository, syncRunRepository } from './repositories/sync-runs.ts';
+import {
+  type WebhookRegistrationRepository,
+  webhookRegistrationRepository,
+} from './repositories/webhook-registration.ts';
+import { retention } from './table/retention.ts';
+import type { TableRef } from './table/table-ref.ts';
+
+/** One repository per item kind, all over the one table: the only way the product reads or writes it. */
+export interface Repositories {
+  readonly table: TableRef;
+  readonly connections: ConnectionRepository;
+  readonly syncRuns: SyncRunRepository;
+  readonly events: EventRepository;
+  readonly quarantine: QuarantineRepository;
+  readonly accountStats: AccountStatsRepository;
+  readonly groups: GroupRepository;
+  readonly schemas: SchemaRepository;
+  readonly sweeps: SweepRepository;
+  readonly sweepLease: SweepLeaseRepository;
+  readonly webhookRegistration: WebhookRegistrationRepository;
+  readonly healthChanges: HealthChangeRepository;
+}
+
+export interface RepositoryOptions {
+  /** Raw events, quarantined bodies and sync runs expire this long after their last write. */
+  readonly retentionDays: number;
+  readonly now?: () => number;
+  /** Read-modify-write attempts before giving up with StoreConflictError (the caller answers 503). */
+  readonly maxAttempts?: number;
+}
+
+export function createRepositories(table: TableRef, options: RepositoryOptions): Repositories {
+  const now = options.now ?? Date.now;
+  const maxAttempts = options.maxAttempts ?? 30;
+  const expiry = retention(options.retentionDays);
+  return {
+    table,
+    connections: connectionRepository(table, { maxAttempts }),
+    syncRuns: syncRunRepository(table, { maxAttempts, retention: expiry, now }),
+    events: eventRepository(table, { retention: expiry, now }),
+    quarantine: quarantineRepository(table, { retention: expiry, now }),
+    accountStats: accountStatsRepository(table),
+    groups: groupRepository(table),
+    schemas: schemaRepository(table),
+    sweeps: sweepRepository(table),
+    sweepLease: sweepLeaseRepository(table),
+    webhookRegistration: webhookRegistrationRepository(table),
+    healthChanges: healthChangeRepository(table),
+  };
+}

@@ -1,0 +1,157 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type Connection, connectionShape, unknownConnection } from '../../connection/connection.ts';
+import { HEALTH_VALUES, type Health } from '../../connection/health.ts';
+import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
+import { readFields } from '../../lib/tolerant-object.ts';
+import { usableId } from '../../lib/usable-id.ts';
+import { AccessPatterns, connectionKey, indexEntry } from '../table/keys.ts';
+import { allOf, type Page, type PageRequest, queryPage } from '../table/query-page.ts';
+import { queryPartition } from '../table/query-partition.ts';
+import type { TableRef } from '../table/table-ref.ts';
+import {
+  type KnownItem,
+  type StoredItem,
+  updateVersioned,
+  VERSION_ATTRIBUTE,
+  type VersionedResult,
+} from '../table/versioned-update.ts';
+import { countConnectionsByHealth, type HealthCounts } from './health-counts.ts';
+
+export type DeletedFilter = 'false' | 'true' | 'any';
+
+export interface ConnectionFilters {
+  readonly health?: Health | undefined;
+  readonly group_id?: string | undefined;
+  readonly service?: string | undefined;
+  readonly deleted: DeletedFilter;
+}
+
+export type SavedConnection = VersionedResult<Connection>;
+
+/** The connection item: the connection plus the index entries of the listings it belongs to. */
+export function connectionItem(connection: Connection): StoredItem {
+  return {
+    ...connection,
+    kind: 'connection',
+    ...indexEntry(AccessPatterns.allConnections(), connection.id),
+    ...indexEntry(AccessPatterns.connectionsByHealth(connection.health), connection.id),
+    ...(connection.group_id
+      ? indexEntry(AccessPatterns.connectionsByGroup(connection.group_id), connection.id)
+      : {}),
+  };
+}
+
+/**
+ * A stored item back as a connection. Field by field: an attribute that does not fit its schema (an item from
+ * an older shape, or edited by hand) takes its default, so one odd attribute never hides a connection.
+ */
+export function decodeConnection(item: StoredItem): Connection {
+  const defaults = unknownConnection(
+    String(item.id),
+    typeof item.updated_at === 'string' ? item.updated_at : new Date(0).toISOString(),
+  );
+  return readFields(connectionShape, item, defaults).value;
+}
+
+export interface ConnectionRepository {
+  get(id: string): Promise<Connection | null>;
+  /**
+   * Read-modify-write with optimistic concurrency: `plan` gets the stored connection (or null) and returns the
+   * next one, or null for "no change". `known` is what the caller read moments ago (the first attempt trusts it).
+   */
+  update(
+    id: string,
+    plan: (current: Connection | null) => Connection | null,
+    known?: KnownItem<Connection>,
+  ): Promise<SavedConnection>;
+  /** One page of a listing: by health, else by group, else all; the other filters narrow it. */
+  list(filters: ConnectionFilters, page: PageRequest): Promise<Page<Connection>>;
+  /** Every stored connection (deleted ones too) with its item version, in ~1 MB queries. */
+  readAll(): Promise<Map<string, KnownItem<Connection>>>;
+  /** Live and deleted connections by health, counted in the index (the items never leave the table). */
+  countByHealth(): Promise<HealthCounts>;
+}
+
+export function connectionRepository(
+  table: TableRef,
+  options: { readonly maxAttempts: number },
+): ConnectionRepository {
+  const versioned = { ...table, maxAttempts: options.maxAttempts };
+  return {
+    async get(id) {
+      if (usableId(id) === null) return null;
+      const { Item } = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: connectionKey(id) }),
+      );
+      return Item ? decodeConnection(Item) : null;
+    },
+
+    update(id, plan, known) {
+      return updateVersioned(
+        versioned,
+        connectionKey(id),
+        decodeConnection,
+        (current) => {
+          const next = plan(current);
+          return next === null
+            ? null
+            : { value: next, item: connectionItem({ ...next, schema_version: SCHEMA_VERSION }) };
+        },
+        known,
+      );
+    },
+
+    list(filters, page) {
+      const { health, group_id, service, deleted } = filters;
+      const pattern = health
+        ? AccessPatterns.connectionsByHealth(health)
+        : group_id
+          ? AccessPatterns.connectionsByGroup(group_id)
+          : AccessPatterns.allConnections();
+      const filter = allOf([
+        health && group_id
+          ? { expression: '#group = :group', names: { '#group': 'group_id' }, values: { ':group': group_id } }
+          : null,
+        service
+          ? {
+              expression: '#service = :service',
+              names: { '#service': 'service' },
+              values: { ':service': service },
+            }
+          : null,
+        deleted === 'any'
+          ? null
+          : {
+              expression: 'attribute_type(#deleted, :type)',
+              names: { '#deleted': 'deleted_at' },
+              values: { ':type': deleted === 'true' ? 'S' : 'NULL' },
+            },
+      ]);
+      return queryPage(table, {
+        pattern,
+        newestFirst: false,
+        filter,
+        scope: { listing: 'connections', filters: { health, group_id, service, deleted } },
+        page,
+        decode: decodeConnection,
+      });
+    },
+
+    async readAll() {
+      const connections = new Map<string, KnownItem<Connection>>();
+      for await (const items of queryPartition(table, AccessPatterns.allConnections())) {
+        for (const item of items) {
+          const connection = decodeConnection(item);
+          const version = item[VERSION_ATTRIBUTE];
+          connections.set(connection.id, {
+            value: connection,
+            version: typeof version === 'number' ? version : null,
+          });
+        }
+      }
+      return connections;
+    },
+
+    countByHealth: () => countConnectionsByHealth(table, HEALTH_VALUES),
+  };
+}

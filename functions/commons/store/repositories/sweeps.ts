@@ -1,0 +1,153 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  boolean,
+  enum as enumOf,
+  type infer as Infer,
+  nullable,
+  number,
+  object,
+  record,
+  strictObject,
+  string,
+} from 'zod/mini';
+import { instantKey } from '../../lib/instant.ts';
+import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
+import { readFields } from '../../lib/tolerant-object.ts';
+import { isConditionalCheckFailed } from '../table/errors.ts';
+import { AccessPatterns, indexEntry, sweepKey } from '../table/keys.ts';
+import { type Page, type PageRequest, queryPage } from '../table/query-page.ts';
+import type { TableRef } from '../table/table-ref.ts';
+import type { StoredItem } from '../table/versioned-update.ts';
+
+/**
+ * `partial` = the connection listing completed but the schema budget or time ran out; `not_configured` = the
+ * API credential is still the stack's empty placeholder (recorded and counted, not an error).
+ */
+export const SWEEP_OUTCOMES = ['running', 'succeeded', 'partial', 'failed', 'not_configured'] as const;
+
+/**
+ * Why a sweep failed or stopped short, for programs (the CLI's exit codes, alarms); `error` says it for people.
+ */
+export const SWEEP_ERROR_CODES = [
+  'not_configured',
+  'credential_rejected',
+  'permission_missing',
+  'unreachable',
+  'rate_limited',
+  'malformed_response',
+  'fivetran_error',
+  'time_up',
+  'abandoned',
+  'store_unavailable',
+  'internal',
+] as const;
+export type SweepErrorCode = (typeof SWEEP_ERROR_CODES)[number];
+
+const count = number();
+export const sweepRecordShape = {
+  id: string(),
+  started_at: string(),
+  finished_at: nullable(string()),
+  outcome: enumOf(SWEEP_OUTCOMES),
+  requests: object({ total: count, by_status: record(string(), count) }),
+  connections_seen: count,
+  connections_written: count,
+  connections_deleted: count,
+  schema_fetches: count,
+  items_written: count,
+  webhook_active: nullable(boolean()),
+  error: nullable(string()),
+  error_code: nullable(enumOf(SWEEP_ERROR_CODES)),
+};
+/** A sweep record, as the contract names its fields (strict: what `GET /api/sweeps` may answer). */
+export const sweepRecordSchema = strictObject(sweepRecordShape);
+export type SweepRecord = Infer<typeof sweepRecordSchema>;
+
+export function decodeSweep(item: StoredItem): SweepRecord {
+  const fallback: SweepRecord = {
+    id: String(item.id),
+    started_at: typeof item.started_at === 'string' ? item.started_at : new Date(0).toISOString(),
+    finished_at: null,
+    outcome: 'failed',
+    requests: { total: 0, by_status: {} },
+    connections_seen: 0,
+    connections_written: 0,
+    connections_deleted: 0,
+    schema_fetches: 0,
+    items_written: 0,
+    webhook_active: null,
+    error: null,
+    error_code: null,
+  };
+  return readFields(sweepRecordShape, item, fallback).value;
+}
+
+export interface SweepRepository {
+  /** Writes a sweep record: `running` at the start, final at the end (same item). */
+  put(record: SweepRecord): Promise<void>;
+  /**
+   * Records an abandoned sweep (its lease expired while it was still `running`) as `failed`; conditional on it
+   * still being `running`, so a sweep that did finish late keeps its own outcome. Returns whether it wrote.
+   */
+  failAbandoned(sweepId: string, finishedAt: string, error: string): Promise<boolean>;
+  /** Records newest first, as stored (see `read/sweeps.ts` for how readers show abandoned ones). */
+  list(page: PageRequest): Promise<Page<SweepRecord>>;
+}
+
+export function sweepRepository(table: TableRef): SweepRepository {
+  return {
+    async put(record) {
+      await table.client.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: {
+            ...record,
+            ...sweepKey(record.id),
+            kind: 'sweep',
+            ...indexEntry(
+              AccessPatterns.allSweeps(),
+              `${instantKey(Date.parse(record.started_at))}#${record.id}`,
+            ),
+            schema_version: SCHEMA_VERSION,
+          },
+        }),
+      );
+    },
+
+    async failAbandoned(sweepId, finishedAt, error) {
+      try {
+        await table.client.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: sweepKey(sweepId),
+            UpdateExpression: 'SET outcome = :failed, finished_at = :at, #error = :error, error_code = :code',
+            ConditionExpression: 'outcome = :running',
+            ExpressionAttributeNames: { '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':running': 'running',
+              ':at': finishedAt,
+              ':error': error,
+              ':code': 'abandoned',
+            },
+          }),
+        );
+        return true;
+      } catch (failure) {
+        if (isConditionalCheckFailed(failure)) return false;
+        throw failure;
+      }
+    },
+
+    list(page) {
+      return queryPage(table, {
+        pattern: AccessPatterns.allSweeps(),
+        newestFirst: true,
+        filter: null,
+        scope: { listing: 'sweeps', filters: {} },
+        page,
+        decode: decodeSweep,
+      });
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Key design and access patterns: one table, every item kind below. All key attributes are strings; `#` separates parts.
+ * Index keys are written only on items that belong in that listing (sparse indexes), so a listing reads
+ * exactly its own kind: listing 10,000 connections by health or group never reads an event.
+ *
+ * | item            | pk                    | sk                | gsi1 (pk / sk)                  | gsi2 (pk / sk)                              | gsi3 (pk / sk)               |
+ * |-----------------|-----------------------|-------------------|---------------------------------|---------------------------------------------|------------------------------|
+ * | connection      | `CONN#<id>`           | `CONNECTION`      | `CONNECTIONS` / `<id>`          | `CONNECTIONS#HEALTH#<health>` / `<id>`      | `CONNECTIONS#GROUP#<group>` / `<id>` |
+ * | sync run        | `CONN#<id>`           | `SYNC#<sync_id>`  | —                               | `SYNCS#<connection id>` / `<instant>#<sync_id>` | —                        |
+ * | raw event       | `EVENT#<event id>`    | `EVENT`           | `EVENTS` / `<instant>#<event id>` | `EVENTS#CONN#<connection id>` / `<instant>#<event id>` | —              |
+ * | quarantined     | `QUARANTINE#<id>`     | `QUARANTINE`      | `QUARANTINED` / `<received>#<id>` | —                                         | —                            |
+ * | account stats   | `ACCOUNT`             | `STATS`           | —                               | —                                           | —                            |
+ * | sweep record    | `SWEEP#<id>`          | `SWEEP`           | `SWEEPS` / `<started_at>#<id>`  | —                                           | —                            |
+ * | sweep lease     | `LEASE`               | `SWEEP`           | —                               | —                                           | —                            |
+ * | group           | `GROUP#<id>`          | `GROUP`           | `GROUPS` / `<id>`               | —                                           | —                            |
+ * | schema summary  | `CONN#<id>`           | `SCHEMA`          | `SCHEMAS` / `<id>`              | —                                           | —                            |
+ * | our webhook     | `ACCOUNT`             | `WEBHOOK`         | —                               | —                                           | —                            |
+ * | health changes  | `ACCOUNT`             | `HEALTH_CHANGES`  | —                               | —                                           | —                            |
+ *
+ * - `<instant>` is an ISO-8601 UTC string from `Date#toISOString` (fixed width), so string order is time
+ *   order: events sort by Fivetran's `created` (the receive time when absent), sync runs by start (or end).
+ *   Listings read these indexes backwards for "newest first".
+ * - Event id = SHA-256 of the canonical JSON (see `event-identity.ts`); the event's PutItem is conditional on
+ *   `attribute_not_exists(pk)`, which is what makes storage exactly-once.
+ * - A connection's sync runs share its partition (`CONN#<id>`), so one connection's history stays together.
+ * - Raw events, quarantined bodies and sync runs carry the TTL attribute `expires_at` (epoch seconds,
+ *   now + EVENT_RETENTION_DAYS). TTL is only garbage collection: every read filters expired items itself.
+ * - Single-partition listings (`CONNECTIONS`, `EVENTS`) are fine at Fivetran's event rates (a partition takes
+ *   ~1,000 writes/s); connections by health/group are spread over their own partitions.
+ * - A connection's schema summary (enabled schemas/tables and sync modes, from the sweep) is its own item, so
+ *   a large selection never weighs on the connection item; `SCHEMAS` lets the sweep read every summary's
+ *   freshness in a few queries to decide which to fetch next.
+ * - `ACCOUNT`/`HEALTH_CHANGES` keeps the last 20 health changes for the dashboard (one small item, no scan).
+ * - `ACCOUNT`/`WEBHOOK` is the webhook `webhook register` created at Fivetran (id and URL, never its secret).
+ * - Every item carries `schema_version` (see `lib/schema-version.ts`); a change of shape ships with its migration.
+ */
+
+import { GLOBAL_INDEXES, type GlobalIndexDefinition } from './table-definition.ts';
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+export const connectionKey = (id: string): ItemKey => ({ pk: `CONN#${id}`, sk: 'CONNECTION' });
+export const syncRunKey = (connectionId: string, syncId: string): ItemKey => ({
+  pk: `CONN#${connectionId}`,
+  sk: `SYNC#${syncId}`,
+});
+export const connectionSchemaKey = (id: string): ItemKey => ({ pk: `CONN#${id}`, sk: 'SCHEMA' });
+export const eventKey = (id: string): ItemKey => ({ pk: `EVENT#${id}`, sk: 'EVENT' });
+export const quarantineKey = (id: string): ItemKey => ({ pk: `QUARANTINE#${id}`, sk: 'QUARANTINE' });
+export const sweepKey = (id: string): ItemKey => ({ pk: `SWEEP#${id}`, sk: 'SWEEP' });
+export const groupKey = (id: string): ItemKey => ({ pk: `GROUP#${id}`, sk: 'GROUP' });
+export const SWEEP_LEASE_KEY: ItemKey = { pk: 'LEASE', sk: 'SWEEP' };
+export const STATS_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'STATS' };
+export const REGISTERED_WEBHOOK_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'WEBHOOK' };
+export const HEALTH_CHANGES_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'HEALTH_CHANGES' };
+
+function index(name: string): GlobalIndexDefinition {
+  const found = GLOBAL_INDEXES.find((candidate) => candidate.indexName === name);
+  if (!found) throw new Error(`no index ${name}`);
+  return found;
+}
+
+/** gsi1: one partition per item kind, in a stable order. */
+const BY_KIND = index('gsi1');
+/** gsi2: a narrower listing: connections of one health; one connection's sync runs; one connection's events. */
+const NARROW = index('gsi2');
+/** gsi3: connections of one group. */
+const BY_GROUP = index('gsi3');
+
+/** One listing: an index and the partition in it. Items name the listings they belong to with `indexEntry`. */
+export interface AccessPattern {
+  readonly index: GlobalIndexDefinition;
+  readonly partition: string;
+}
+
+/** Every listing the product reads, by name; callers never spell an index or a partition. */
+export const AccessPatterns = {
+  allConnections: (): AccessPattern => ({ index: BY_KIND, partition: 'CONNECTIONS' }),
+  connectionsByHealth: (health: string): AccessPattern => ({
+    index: NARROW,
+    partition: `CONNECTIONS#HEALTH#${health}`,
+  }),
+  connectionsByGroup: (groupId: string): AccessPattern => ({
+    index: BY_GROUP,
+    partition: `CONNECTIONS#GROUP#${groupId}`,
+  }),
+  syncRunsOf: (connectionId: string): AccessPattern => ({
+    index: NARROW,
+    partition: `SYNCS#${connectionId}`,
+  }),
+  allEvents: (): AccessPattern => ({ index: BY_KIND, partition: 'EVENTS' }),
+  eventsOf: (connectionId: string): AccessPattern => ({
+    index: NARROW,
+    partition: `EVENTS#CONN#${connectionId}`,
+  }),
+  allQuarantined: (): AccessPattern => ({ index: BY_KIND, partition: 'QUARANTINED' }),
+  allSweeps: (): AccessPattern => ({ index: BY_KIND, partition: 'SWEEPS' }),
+  allGroups: (): AccessPattern => ({ index: BY_KIND, partition: 'GROUPS' }),
+  allSchemas: (): AccessPattern => ({ index: BY_KIND, partition: 'SCHEMAS' }),
+} as const;
+
+/** The index attributes that put an item in a listing, at `sortKey`. */
+export function indexEntry(pattern: AccessPattern, sortKey: string): Record<string, string> {
+  return { [pattern.index.partitionKey]: pattern.partition, [pattern.index.sortKey]: sortKey };
+}

@@ -1,0 +1,27 @@
+import { type ConnectionWriter, connectionWriter } from '#commons/ingest/connection-writer';
+import type { HealthNotifier } from '#commons/ingest/health-notifier';
+import { type EventRecorder, eventRecorder } from '#commons/ingest/record-event';
+import { createRepositories, type Repositories, type RepositoryOptions } from '#commons/store/repositories';
+import type { TableRef } from '#commons/store/table/table-ref';
+
+/** The core's write side over one table, wired as the shells wire it. */
+export interface Core {
+  readonly repositories: Repositories;
+  readonly writer: ConnectionWriter;
+  readonly recorder: EventRecorder;
+}
+
+export function openCore(
+  table: TableRef,
+  options: Partial<RepositoryOptions> & { readonly notifier?: HealthNotifier } = {},
+): Core {
+  const { notifier, ...repositoryOptions } = options;
+  const repositories = createRepositories(table, { retentionDays: 90, ...repositoryOptions });
+  const writer = connectionWriter(repositories.connections, notifier ? { notifier } : {});
+  const recorder = eventRecorder({
+    repositories,
+    writer,
+    ...(repositoryOptions.now ? { now: repositoryOptions.now } : {}),
+  });
+  return { repositories, writer, recorder };
+}
