@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { AssetStaging } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/lambda-bundling.ts';
+import { ESM_REQUIRE_BANNER, esbuildOptions, PACKAGES_NEVER_BUNDLED } from '../../infra/lambda-bundling.ts';
 import { LAMBDA_ENTRIES } from '../../infra/lambda-entries.ts';
 import { buildStack } from './stack-fixture.ts';
 
@@ -61,8 +61,13 @@ describe('Lambda bundles', () => {
       const dir = staged(id);
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
         sourcesContent?: unknown;
       };
+      // The map names every input file, so it says which packages made it into the bundle.
+      const bundledPackages = new Set(
+        map.sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1] ?? []),
+      );
       const exported = execFileSync(
         process.execPath,
         [
@@ -80,6 +85,13 @@ describe('Lambda bundles', () => {
       expect(code, `${id}: the SDK is bundled, not imported`).not.toMatch(/from\s*["']@aws-sdk\//);
       expect(code).toContain('//# sourceMappingURL=index.mjs.map');
       expect(map.sourcesContent).toBeUndefined();
+      expect(bundledPackages, `${id}: the SDK is in the bundle`).toContain('@aws-sdk/client-dynamodb');
+      expect(bundledPackages, `${id}: the env-only credential provider stands in`).toContain(
+        '@aws-sdk/credential-provider-env',
+      );
+      for (const unused of PACKAGES_NEVER_BUNDLED) {
+        expect(bundledPackages, `${id}: ${unused} is never used in Lambda`).not.toContain(unused);
+      }
       expect(exported, `${id}: exports handler`).toBe('function');
 
       // The benchmark's esbuild call produces the very same bundle (one source of options, no drift).
