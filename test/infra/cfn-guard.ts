@@ -25,23 +25,18 @@ export function guardBinary(): string | null {
 export type GuardFailures = Record<string, string[]>;
 
 /** cfn-guard exits 19 when a rule fails; the findings are in its JSON output either way. */
-function runGuard(binary: string, templatePath: string): string {
+function runGuard(binary: string, templatePaths: string[]): string {
+  const data = templatePaths.flatMap((path) => ['--data', path]);
+  const args = ['validate', '--rules', CONTROL_TOWER_RULES, ...data];
   try {
     return execFileSync(
       binary,
-      [
-        'validate',
-        '--rules',
-        CONTROL_TOWER_RULES,
-        '--data',
-        templatePath,
-        '--output-format',
-        'json',
-        '--show-summary',
-        'none',
-        '--structured',
-      ],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
+      [...args, '--output-format', 'json', '--show-summary', 'none', '--structured'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
   } catch (error) {
     const { status, stdout } = error as { status?: number; stdout?: string };
@@ -50,27 +45,47 @@ function runGuard(binary: string, templatePath: string): string {
   }
 }
 
-export function controlTowerFailures(template: object, binary: string): GuardFailures {
+/** The failures found in one of cfn-guard's per-template documents. */
+function failuresIn(document: { not_compliant?: Record<string, unknown> | unknown[] }): GuardFailures {
+  const failures: GuardFailures = {};
+  for (const finding of Object.values(document.not_compliant ?? {})) {
+    const json = JSON.stringify(finding);
+    const controls = new Set(json.match(/CT\.[A-Z0-9]+\.PR\.\d+/g) ?? []);
+    const resources = new Set(
+      [...json.matchAll(/"path":"\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1] as string),
+    );
+    for (const control of controls) {
+      failures[control] = [...new Set([...(failures[control] ?? []), ...resources])].sort();
+    }
+  }
+  return failures;
+}
+
+/**
+ * Checks several templates in one cfn-guard run (it loads the 300-odd rule files once): name → failures.
+ */
+export function controlTowerFailures(
+  templates: Record<string, object>,
+  binary: string,
+): Record<string, GuardFailures> {
   const dir = mkdtempSync(join(tmpdir(), 'cfn-guard-'));
   try {
-    const path = join(dir, 'template.json');
-    writeFileSync(path, JSON.stringify(template));
-    const output = runGuard(binary, path);
-    // One JSON document per data file, with the non-compliant rules and the paths they reached.
-    const failures: GuardFailures = {};
-    for (const document of JSON.parse(output) as { not_compliant?: Record<string, unknown> | unknown[] }[]) {
-      for (const finding of Object.values(document.not_compliant ?? {})) {
-        const json = JSON.stringify(finding);
-        const controls = new Set(json.match(/CT\.[A-Z0-9]+\.PR\.\d+/g) ?? []);
-        const resources = new Set(
-          [...json.matchAll(/"path":"\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]),
-        );
-        for (const control of controls) {
-          failures[control] = [...new Set([...(failures[control] ?? []), ...resources])].sort();
-        }
-      }
-    }
-    return failures;
+    const names = Object.keys(templates);
+    const paths = names.map((name, index) => {
+      const path = join(dir, `template-${index}.json`);
+      writeFileSync(path, JSON.stringify(templates[name]));
+      return path;
+    });
+    const documents = JSON.parse(runGuard(binary, paths)) as ({ name: string } & Parameters<
+      typeof failuresIn
+    >[0])[];
+    return Object.fromEntries(
+      names.map((name, index) => {
+        const document = documents.find((d) => d.name === paths[index]);
+        if (!document) throw new Error(`cfn-guard reported nothing for ${name}`);
+        return [name, failuresIn(document)];
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
