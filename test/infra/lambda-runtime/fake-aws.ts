@@ -154,9 +154,9 @@ export async function startFakeAws(tableName = 'fivetran-metadata-e2e'): Promise
   return {
     endpoints: {
       dynamodb,
-      secretsManager: await urlOf(secretsServer),
-      eventBridge: await urlOf(eventsServer),
-      lambda: await urlOf(lambdaServer),
+      secretsManager: urlOf(secretsServer),
+      eventBridge: urlOf(eventsServer),
+      lambda: urlOf(lambdaServer),
       stalled,
     },
     tableName,
@@ -179,6 +179,6 @@ export async function startFakeAws(tableName = 'fivetran-metadata-e2e'): Promise
   };
 }
 
-async function urlOf(server: Server): Promise<string> {
+function urlOf(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
