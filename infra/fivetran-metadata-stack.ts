@@ -1,39 +1,25 @@
-import {
-  type CfnElement,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';
 import { FivetranSecrets } from './constructs/fivetran-secrets.ts';
-import { HEALTH_EVENT_DETAIL_TYPE, HEALTH_EVENT_SOURCE, HealthAlerts } from './constructs/health-alerts.ts';
-import { HouseFunction } from './constructs/house-function.ts';
+import { HealthAlerts } from './constructs/health-alerts.ts';
 import { MetadataApi } from './constructs/metadata-api.ts';
 import { MetadataTable } from './constructs/metadata-table.ts';
 import { OperationalAlarms } from './constructs/operational-alarms.ts';
 import { OperationsDashboard } from './constructs/operations-dashboard.ts';
 import { SweepSchedule } from './constructs/sweep-schedule.ts';
-import { LAMBDA_ENTRIES } from './lambda-entries.ts';
+import { limitGrantsToAwsServices, logEncryptionKey, requireSourceAccount } from './control-tower.ts';
+import { productFunctions } from './stack-functions.ts';
 import type { StackOptions } from './stack-options.ts';
+import { addStackOutputs } from './stack-outputs.ts';
+
+export { RESERVED_CONCURRENCY } from './stack-functions.ts';
 
 export interface FivetranMetadataStackProps extends StackProps {
   readonly options: StackOptions;
 }
-
-/**
- * Reserved concurrency when the operator opts in: enough webhook instances for Fivetran's hourly burst,
- * a few for operators' reads, and two sweeps (a scheduled one and one started by POST /api/sweeps; the
- * lease in the table lets only one of them work).
- */
-export const RESERVED_CONCURRENCY = { webhook: 20, api: 5, sweep: 2 } as const;
 
 /**
  * The deployed product: API Gateway in front of the webhook and api functions, EventBridge Scheduler in
@@ -42,105 +28,31 @@ export const RESERVED_CONCURRENCY = { webhook: 20, api: 5, sweep: 2 } as const;
  */
 export class FivetranMetadataStack extends Stack {
   constructor(scope: Construct, id: string, props: FivetranMetadataStackProps) {
-    super(scope, id, props);
     const { options } = props;
+    // Bound to one account when the operator names it (CDK then refuses to deploy it anywhere else);
+    // otherwise environment-agnostic, so synth needs no lookups and runs offline.
+    super(scope, id, {
+      ...props,
+      env: props.env ?? (options.account ? { account: options.account } : undefined),
+    });
     const sweepRate = Duration.minutes(options.sweepRateMinutes);
-    const reserve = (name: keyof typeof RESERVED_CONCURRENCY) =>
-      options.reservedConcurrency ? RESERVED_CONCURRENCY[name] : undefined;
 
     const table = new MetadataTable(this, 'Table', { removalPolicy: options.tableRemovalPolicy });
     const secrets = new FivetranSecrets(this, 'Secrets');
-    const failureQueue = new FailureQueue(this, 'FailedWork');
-    const retention = { EVENT_RETENTION_DAYS: String(options.eventRetentionDays) };
-
-    const sweep = new HouseFunction(this, 'Sweep', {
-      entry: LAMBDA_ENTRIES.sweep,
-      description: 'Sweeps the Fivetran REST API into the table (scheduled, or started by POST /api/sweeps)',
-      // The most Lambda allows; the sweep reads its remaining time from the context and stops in time.
-      timeout: Duration.minutes(15),
-      memorySize: 512,
-      logRetention: options.logRetention,
-      reservedConcurrentExecutions: reserve('sweep'),
-      environment: {
-        TABLE_NAME: table.tableName,
-        API_CREDENTIAL_SECRET_ARN: secrets.apiCredential.secretArn,
-        SCHEMA_REQUEST_BUDGET: String(options.schemaRequestBudget),
-        ...retention,
-      },
+    const failureQueue = new FailureQueue(this, 'FailedWork', {
+      declareDeadLetterQueue: options.controlTower,
     });
-    // Asynchronous only (Scheduler, the api function): a failed sweep is not retried blindly (the next
-    // scheduled one heals), it is recorded in the failed-work queue, which raises an alarm.
-    sweep.configureAsyncInvoke({
-      retryAttempts: 0,
-      maxEventAge: Duration.seconds(Math.max(60, sweepRate.toSeconds())),
-      onFailure: new SqsDestination(failureQueue),
-    });
-    table.grantReadWriteData(sweep);
-    secrets.apiCredential.grantRead(sweep);
-    Validations.of(sweep).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Failed asynchronous invocations go to the on-failure destination (the failed-work queue), which unlike a dead-letter queue also records the error.',
-    });
-
-    const webhook = new HouseFunction(this, 'Webhook', {
-      entry: LAMBDA_ENTRIES.webhook,
-      description: 'Verifies and stores signed Fivetran webhook deliveries',
-      // Fivetran waits 10 s for an answer; past that it has already given up and will retry.
-      timeout: Duration.seconds(10),
-      // More memory is more CPU: shorter cold starts on the path Fivetran times.
-      memorySize: 512,
-      logRetention: options.logRetention,
-      reservedConcurrentExecutions: reserve('webhook'),
-      environment: {
-        TABLE_NAME: table.tableName,
-        WEBHOOK_SECRET_ARN: secrets.webhookSigningSecret.secretArn,
-        ...retention,
-      },
-    });
-    table.grantReadWriteData(webhook);
-    secrets.webhookSigningSecret.grantRead(webhook);
-
-    const api = new HouseFunction(this, 'Api', {
-      entry: LAMBDA_ENTRIES.api,
-      description: 'Serves the read API behind IAM (/api/*)',
-      timeout: Duration.seconds(10),
-      memorySize: 512,
-      logRetention: options.logRetention,
-      reservedConcurrentExecutions: reserve('api'),
-      environment: {
-        TABLE_NAME: table.tableName,
-        SWEEP_FUNCTION_NAME: sweep.functionName,
-        // Reads skip expired raw events themselves (TTL deletes lazily).
-        ...retention,
-      },
-    });
-    table.grantReadData(api);
-    // Exactly the unqualified function: no versions or aliases, so no `:*` wildcard.
-    api.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['lambda:InvokeFunction'],
-        resources: [sweep.functionArn],
-      }),
-    );
-
-    for (const fn of [webhook, api]) {
-      Validations.of(fn).acknowledge({
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked only synchronously by API Gateway, where a dead-letter queue never applies: the caller gets the error (Fivetran retries a 5xx for about a day).',
-      });
+    const logKey = options.controlTower ? logEncryptionKey(this, 'LogKey') : undefined;
+    if (options.account) requireSourceAccount(this, options.account);
+    if (options.controlTower && !options.lambdaVpc) {
+      Annotations.of(this).addWarningV2(
+        'fivetran-metadata:ct-lambda-vpc',
+        'controlTower=true without lambdaSubnetIds/lambdaSecurityGroupIds: the functions run outside a VPC, so CT.LAMBDA.PR.3 is not met (see the operator guide).',
+      );
     }
-    for (const fn of [webhook, sweep]) allowHealthEvents(fn);
-    const tableLogicalId = this.getLogicalId(table.node.defaultChild as CfnElement);
-    for (const fn of [webhook, sweep, api]) {
-      Validations.of(fn.role ?? fn).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
-        reason:
-          "Queries on the table's own global secondary indexes (gsi1, gsi2, and any added to table-definition.ts): the wildcard covers only indexes of this one table.",
-      });
-    }
+
+    const functions = productFunctions(this, { options, table, secrets, failureQueue, logKey });
+    const { webhook, api, sweep } = functions;
 
     new SweepSchedule(this, 'SweepSchedule', {
       sweepFunction: sweep,
@@ -154,6 +66,10 @@ export class FivetranMetadataStack extends Stack {
       apiFunction: api,
       logRetention: options.logRetention,
       executionLogging: options.apiExecutionLogging,
+      accessLogging: options.accessLogging,
+      setAccountLoggingRole: options.apiGatewayCloudWatchRole,
+      logKey,
+      webhookRateLimit: options.webhookRateLimit,
     });
 
     // One customer-managed key for the topics: CloudWatch and EventBridge must be able to encrypt to them.
@@ -164,6 +80,7 @@ export class FivetranMetadataStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
+    limitGrantsToAwsServices(topicKey);
     const alarmTopic = new EncryptedTopic(this, 'AlarmTopic', {
       displayName: 'Fivetran metadata alarms',
       key: topicKey,
@@ -180,61 +97,30 @@ export class FivetranMetadataStack extends Stack {
       });
     }
 
-    const functions = { webhook, api, sweep };
     const alarms = new OperationalAlarms(this, 'Alarms', {
       topic: alarmTopic,
-      functions,
+      functions: { webhook, api, sweep },
       stage: metadataApi.restApi.deploymentStage,
       failureQueue,
       sweepRate,
       webhookSilenceHours: options.webhookSilenceHours,
     });
     const { dashboard } = new OperationsDashboard(this, 'Operations', {
-      functions,
+      functions: { webhook, api, sweep },
       stage: metadataApi.restApi.deploymentStage,
       failureQueue,
       alarms: alarms.alarms,
     });
 
-    const output = (id: string, value: string, description: string) =>
-      new CfnOutput(this, id, { value, description });
-    output(
-      'WebhookUrl',
-      metadataApi.webhookUrl,
-      'Register with: npx fivetran-metadata webhook register --url <this>',
-    );
-    output('ApiUrl', metadataApi.apiUrl, 'Read API base URL (IAM / SigV4 signed requests)');
-    output(
-      'ApiCredentialSecretArn',
-      secrets.apiCredential.secretArn,
-      'Fill with {"apiKey":"…","apiSecret":"…"} (aws secretsmanager put-secret-value)',
-    );
-    output('WebhookSecretArn', secrets.webhookSigningSecret.secretArn, 'Webhook signing secret (generated)');
-    output('TableName', table.tableName, 'DynamoDB table (npx fivetran-metadata serve --table <this>)');
-    output(
-      'DashboardUrl',
-      `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboardName}`,
-      'CloudWatch dashboard',
-    );
-    output('AlarmTopicArn', alarmTopic.topicArn, 'Alarm notifications (subscribe more endpoints here)');
-    output('FailedWorkQueueUrl', failureQueue.queueUrl, 'Failed sweeps and undeliverable alerts');
+    addStackOutputs(this, {
+      webhookUrl: metadataApi.webhookUrl,
+      apiUrl: metadataApi.apiUrl,
+      apiCredentialSecretArn: secrets.apiCredential.secretArn,
+      webhookSecretArn: secrets.webhookSigningSecret.secretArn,
+      tableName: table.tableName,
+      dashboardName: dashboard.dashboardName,
+      alarmTopicArn: alarmTopic.topicArn,
+      failedWorkQueueUrl: failureQueue.queueUrl,
+    });
   }
-}
-
-/** Health-change events go to the default bus, and only with our source and detail type. */
-function allowHealthEvents(fn: HouseFunction): void {
-  const stack = Stack.of(fn);
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ['events:PutEvents'],
-      resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-      conditions: {
-        StringEquals: {
-          'events:source': HEALTH_EVENT_SOURCE,
-          'events:detail-type': HEALTH_EVENT_DETAIL_TYPE,
-        },
-      },
-    }),
-  );
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { PROJECT_ROOT } from './lambda-entries.ts';
 
 /**
  * The one set of esbuild settings for every Lambda. The stack hands them to NodejsFunction and the bundle
@@ -17,6 +18,31 @@ export const BUNDLE_TARGET = 'node24';
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __houseCreateRequire } from 'node:module'; const require = __houseCreateRequire(import.meta.url);";
+
+/**
+ * Packages swapped for a smaller stand-in at bundle time. `@aws-sdk/credential-provider-node` is the SDK's
+ * default credential chain: in Lambda only its first link (environment variables) ever answers, and the
+ * rest (SSO, ini files, credential_process, web identity, IMDS / container endpoints) pulls in
+ * `@aws-sdk/nested-clients` (STS, SSO, SSO OIDC): a third of the webhook bundle, parsed on every cold
+ * start. Paths are relative to the project root, where esbuild runs (locally, or in CDK's Docker fallback).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './infra/lambda-shims/credential-provider-env-only.ts',
+};
+
+/** What the aliases keep out of every bundle (the bundle test checks the source map for each). */
+export const PACKAGES_NEVER_BUNDLED = [
+  '@aws-sdk/credential-provider-node',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/token-providers',
+  '@aws-sdk/nested-clients',
+  '@smithy/credential-provider-imds',
+] as const;
 
 export const HOUSE_BUNDLE = {
   format: 'esm',
@@ -48,6 +74,9 @@ export function nodejsBundling(): BundlingOptions {
     mainFields: [...HOUSE_BUNDLE.mainFields],
     externalModules: [...HOUSE_BUNDLE.externalModules],
     banner: HOUSE_BUNDLE.banner,
+    esbuildArgs: {
+      '--alias': Object.entries(BUNDLE_ALIASES).map(([name, replacement]) => `${name}=${replacement}`),
+    },
   };
 }
 
@@ -70,6 +99,8 @@ export function esbuildOptions(entry: string, outdir: string): BuildOptions {
     mainFields: [...HOUSE_BUNDLE.mainFields],
     external: [...HOUSE_BUNDLE.externalModules],
     banner: { js: HOUSE_BUNDLE.banner },
+    alias: { ...BUNDLE_ALIASES },
+    absWorkingDir: PROJECT_ROOT,
     logLevel: 'warning',
   };
 }

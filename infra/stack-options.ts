@@ -28,7 +28,27 @@ export interface StackOptions {
   readonly webhookSilenceHours: number;
   /** Opt-in API Gateway execution logging (needs the account-level API Gateway CloudWatch role). */
   readonly apiExecutionLogging: boolean;
+  /** Opt-in structured access log per request (needs the account-level API Gateway CloudWatch role too). */
+  readonly accessLogging: boolean;
+  /** The stack sets the account-level API Gateway CloudWatch role itself (for a fresh account). */
+  readonly apiGatewayCloudWatchRole: boolean;
+  /** Requests per 5 minutes from one IP to the webhook before AWS WAF answers 429; no web ACL when unset. */
+  readonly webhookRateLimit: number | undefined;
+  /** Shape the template to pass the AWS Control Tower proactive controls (see control-tower.ts). */
+  readonly controlTower: boolean;
+  /** The target account: binds the stack to it (required with controlTower). */
+  readonly account: string | undefined;
+  /** Runs the functions in the operator's VPC: subnets and security groups that already exist. */
+  readonly lambdaVpc: LambdaVpc | undefined;
 }
+
+export interface LambdaVpc {
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/** CT.CLOUDWATCH.PR.2: log groups kept at least a year. */
+export const CONTROL_TOWER_MIN_LOG_RETENTION_DAYS = 365;
 
 /** CloudWatch Logs accepts only these retention periods. */
 const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
@@ -40,6 +60,15 @@ const flag = z
   .union([z.boolean(), z.enum(['true', 'false'])])
   .transform((value) => value === true || value === 'true');
 const email = z.email().optional();
+/** `-c key=a,b` from the command line, or a JSON list in cdk.json. */
+const idList = (pattern: RegExp, what: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) =>
+      (Array.isArray(value) ? value : value.split(',')).map((id) => id.trim()).filter((id) => id !== ''),
+    )
+    .pipe(z.array(z.string().regex(pattern, what)).min(1).max(16))
+    .optional();
 
 const contextSchema = z.object({
   stackName: z
@@ -54,12 +83,13 @@ const contextSchema = z.object({
   sweepRateMinutes: wholeNumber(5, 720).default(15),
   alarmEmail: email,
   alertEmail: email,
+  // Default depends on controlTower (see readStackOptions).
   logRetentionDays: z.coerce
     .number()
     .refine((days) => LOG_RETENTION_DAYS.includes(days as RetentionDays), {
       message: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
     })
-    .default(RetentionDays.ONE_MONTH),
+    .optional(),
   // Same bounds as the local configuration (functions/commons/config.ts).
   eventRetentionDays: wholeNumber(1, 3650).default(90),
   schemaRequestBudget: wholeNumber(0, 100_000).default(200),
@@ -67,9 +97,25 @@ const contextSchema = z.object({
   reservedConcurrency: flag.default(false),
   webhookSilenceHours: wholeNumber(1, 24).default(6),
   apiExecutionLogging: flag.default(false),
+  accessLogging: flag.default(false),
+  apiGatewayCloudWatchRole: flag.default(false),
+  // AWS WAF accepts 10 to 2,000,000,000 requests per evaluation window.
+  webhookRateLimit: wholeNumber(10, 2_000_000_000).optional(),
+  controlTower: flag.default(false),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+    .optional(),
+  lambdaSubnetIds: idList(/^subnet-[0-9a-f]{8,17}$/, 'subnet ids like subnet-0123456789abcdef0'),
+  lambdaSecurityGroupIds: idList(/^sg-[0-9a-f]{8,17}$/, 'security group ids like sg-0123456789abcdef0'),
 });
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof typeof contextSchema.shape)[];
+
+/** A bad or inconsistent option: synth fails with this one line. */
+function invalid(key: string, message: string, value: unknown): Error {
+  return new Error(`invalid CDK context "${key}": ${message} (got ${JSON.stringify(value)})`);
+}
 
 /** Reads and validates the options; a bad value fails synth with one line naming the option. */
 export function readStackOptions(node: Node): StackOptions {
@@ -83,24 +129,51 @@ export function readStackOptions(node: Node): StackOptions {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? 'context');
-    throw new Error(
-      `invalid CDK context "${key}": ${issue?.message ?? 'invalid value'} (got ${JSON.stringify(raw[key])})`,
-    );
+    throw invalid(key, issue?.message ?? 'invalid value', raw[key]);
   }
   const options = parsed.data;
+  const ct = options.controlTower;
+  if (ct && options.account === undefined) {
+    throw invalid(
+      'account',
+      'controlTower=true needs the target account id (CT.LAMBDA.PR.2 asks for a literal SourceAccount on every Lambda permission)',
+      raw.account,
+    );
+  }
+  const retentionDays = options.logRetentionDays ?? (ct ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
+  if (ct && retentionDays < CONTROL_TOWER_MIN_LOG_RETENTION_DAYS) {
+    throw invalid(
+      'logRetentionDays',
+      `controlTower=true keeps logs at least ${CONTROL_TOWER_MIN_LOG_RETENTION_DAYS} days (CT.CLOUDWATCH.PR.2)`,
+      raw.logRetentionDays,
+    );
+  }
+  const subnets = options.lambdaSubnetIds;
+  const groups = options.lambdaSecurityGroupIds;
+  if ((subnets === undefined) !== (groups === undefined)) {
+    const missing = subnets === undefined ? 'lambdaSubnetIds' : 'lambdaSecurityGroupIds';
+    throw invalid(missing, 'lambdaSubnetIds and lambdaSecurityGroupIds go together', raw[missing]);
+  }
   return {
     stackName: options.stackName,
     stage: options.stage,
     sweepRateMinutes: options.sweepRateMinutes,
     alarmEmail: options.alarmEmail,
     alertEmail: options.alertEmail,
-    logRetention: options.logRetentionDays as RetentionDays,
+    logRetention: retentionDays as RetentionDays,
     eventRetentionDays: options.eventRetentionDays,
     schemaRequestBudget: options.schemaRequestBudget,
     tableRemovalPolicy:
       options.tableRemovalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     reservedConcurrency: options.reservedConcurrency,
     webhookSilenceHours: options.webhookSilenceHours,
-    apiExecutionLogging: options.apiExecutionLogging,
+    // CT.APIGATEWAY.PR.1 asks for execution logging on every method.
+    apiExecutionLogging: options.apiExecutionLogging || ct,
+    accessLogging: options.accessLogging,
+    apiGatewayCloudWatchRole: options.apiGatewayCloudWatchRole,
+    webhookRateLimit: options.webhookRateLimit,
+    controlTower: ct,
+    account: options.account,
+    lambdaVpc: subnets && groups ? { subnetIds: subnets, securityGroupIds: groups } : undefined,
   };
 }

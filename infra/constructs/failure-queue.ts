@@ -1,6 +1,15 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+
+export interface FailureQueueProps {
+  /**
+   * Say in the template that this queue is a dead-letter queue (a redrive allow policy), as
+   * CT.SQS.PR.1 asks of every queue without one of its own. It lets other queues of this account name it
+   * as their dead-letter queue; nothing here does, so it is on only with controlTower.
+   */
+  readonly declareDeadLetterQueue?: boolean;
+}
 
 /**
  * Where asynchronous work that failed lands, so nothing fails silently: sweep invocations that
@@ -8,8 +17,11 @@ import type { Construct } from 'constructs';
  * and health alerts EventBridge could not hand to SNS. An alarm fires as soon as it holds a message.
  */
 export class FailureQueue extends Queue {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: FailureQueueProps = {}) {
     super(scope, id, {
+      ...(props.declareDeadLetterQueue
+        ? { redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL } }
+        : {}),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // The longest SQS allows: time to read a failure after a long weekend.

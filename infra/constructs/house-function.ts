@@ -1,12 +1,24 @@
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { nodejsBundling } from '../lambda-bundling.ts';
 import { PROJECT_ROOT } from '../lambda-entries.ts';
 import { METRIC_NAMESPACE, SERVICE_NAME } from '../product-metrics.ts';
+import type { LambdaVpc } from '../stack-options.ts';
+
+/** What Lambda needs to attach a function to a VPC (no resource-level permissions for these). */
+export const VPC_ACCESS_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+] as const;
 
 export interface HouseFunctionProps {
   /** The handler module (exports `handler`). */
@@ -17,7 +29,11 @@ export interface HouseFunctionProps {
   readonly logRetention: RetentionDays;
   readonly environment?: Record<string, string>;
   /** Unset: the function shares the account's unreserved pool. */
-  readonly reservedConcurrentExecutions?: number;
+  readonly reservedConcurrentExecutions?: number | undefined;
+  /** Customer-managed key for the log group (controlTower); AWS-owned encryption when unset. */
+  readonly logKey?: IKey | undefined;
+  /** The operator's subnets and security groups; outside any VPC when unset. */
+  readonly vpc?: LambdaVpc | undefined;
 }
 
 /**
@@ -30,6 +46,7 @@ export class HouseFunction extends NodejsFunction {
     // Built in the parent scope: `this` does not exist before super().
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention,
+      encryptionKey: props.logKey,
       // Kept after teardown for the record; the retention period still expires them.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -57,16 +74,30 @@ export class HouseFunction extends NodejsFunction {
       awsSdkConnectionReuse: false,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        // Never log whole events (they carry signatures, SigV4 headers and bodies), whatever a handler says.
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         ...props.environment,
       },
     });
 
+    if (props.vpc) {
+      // Set on the template directly: the subnets and groups exist already and need no lookup.
+      (this.node.defaultChild as CfnFunction).vpcConfig = {
+        subnetIds: [...props.vpc.subnetIds],
+        securityGroupIds: [...props.vpc.securityGroupIds],
+      };
+      role.addToPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: [...VPC_ACCESS_ACTIONS], resources: ['*'] }),
+      );
+    }
+
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so X-Ray requires Resource "*".',
+      reason: props.vpc
+        ? 'Active tracing and VPC attachment: xray:PutTraceSegments/PutTelemetryRecords and the network-interface actions Lambda uses to join the subnets support no resource-level permissions, so they require Resource "*".'
+        : 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so X-Ray requires Resource "*".',
     });
   }
 }

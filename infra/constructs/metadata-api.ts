@@ -9,9 +9,11 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { WebhookFirewall } from './webhook-firewall.ts';
 
 /**
  * Throttling, set on purpose. The stage default covers the operator-facing `/api/*` routes; the webhook
@@ -30,7 +32,22 @@ export interface MetadataApiProps {
   readonly logRetention: RetentionDays;
   /** ERROR-level execution logs; needs the account-level API Gateway CloudWatch role to exist. */
   readonly executionLogging: boolean;
+  /** One JSON line per request; needs the same account-level role. */
+  readonly accessLogging: boolean;
+  /**
+   * Set that account-level role from this stack (a role with AWS's AmazonAPIGatewayPushToCloudWatchLogs
+   * policy, registered in the region's API Gateway account settings, kept on teardown).
+   */
+  readonly setAccountLoggingRole: boolean;
+  /** Customer-managed key for the API's log groups (controlTower). */
+  readonly logKey?: IKey | undefined;
+  /** Requests per 5 minutes per IP on the webhook before AWS WAF answers 429; no web ACL when unset. */
+  readonly webhookRateLimit?: number | undefined;
 }
+
+/** Why the stage does not log by default (cdk-nag acknowledgments and the operator's guide say the same). */
+const ACCOUNT_ROLE_NOTE =
+  'API Gateway can write stage logs only once the account-level API Gateway CloudWatch role is set in the region, which a fresh account lacks and which this stack does not take over unless asked (-c apiGatewayCloudWatchRole=true)';
 
 /**
  * The REST API: `POST /webhooks/fivetran` is public (Fivetran cannot send credentials; the function
@@ -40,17 +57,21 @@ export interface MetadataApiProps {
  */
 export class MetadataApi extends Construct {
   readonly restApi: RestApi;
-  readonly accessLogs: LogGroup;
+  readonly accessLogs: LogGroup | undefined;
+  readonly firewall: WebhookFirewall | undefined;
   readonly webhookUrl: string;
   readonly apiUrl: string;
 
   constructor(scope: Construct, id: string, props: MetadataApiProps) {
     super(scope, id);
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.accessLogs = props.accessLogging
+      ? new LogGroup(this, 'AccessLogs', {
+          retention: props.logRetention,
+          encryptionKey: props.logKey,
+          removalPolicy: RemovalPolicy.RETAIN,
+        })
+      : undefined;
 
     const webhookMethodPath = `/${WEBHOOK_PATH}/POST`;
     this.restApi = new RestApi(this, 'Api', {
@@ -58,16 +79,17 @@ export class MetadataApi extends Construct {
       restApiName: Stack.of(this).stackName,
       description: 'Fivetran metadata: signed Fivetran webhooks (public) and the read API (IAM).',
       endpointTypes: [EndpointType.REGIONAL],
-      // The account-wide API Gateway logging role is not this stack's to own (see executionLogging).
-      cloudWatchRole: false,
+      // The account-wide API Gateway logging role is not this stack's to own unless the operator says so.
+      cloudWatchRole: props.setAccountLoggingRole,
+      // Other APIs in the region may log through it: never delete it with this stack.
+      ...(props.setAccountLoggingRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       // Every body reaches the functions base64-encoded: the signature covers the exact bytes sent, which
       // a text conversion could alter.
       binaryMediaTypes: ['*/*'],
       deployOptions: {
         stageName: props.stage,
         tracingEnabled: true,
-        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
-        accessLogFormat: accessLogFormat(),
+        ...(this.accessLogs ? accessLogSettings(this.accessLogs) : {}),
         throttlingRateLimit: STAGE_THROTTLE.rateLimit,
         throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
         loggingLevel: props.executionLogging ? MethodLoggingLevel.ERROR : MethodLoggingLevel.OFF,
@@ -118,13 +140,28 @@ export class MetadataApi extends Construct {
       new LogGroup(this, 'ExecutionLogs', {
         logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${props.stage}`,
         retention: props.logRetention,
+        encryptionKey: props.logKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
     } else {
       Validations.of(stage).acknowledge({
         id: 'AwsSolutions-APIG6',
+        reason: `Execution logging is opt-in (-c apiExecutionLogging=true): ${ACCOUNT_ROLE_NOTE}. The functions log every request they serve.`,
+      });
+    }
+    if (!this.accessLogs) {
+      for (const id of ['AwsSolutions-APIG1', 'Serverless-APIGWAccessLogging']) {
+        Validations.of(stage).acknowledge({
+          id,
+          reason: `Access logging is opt-in (-c accessLogging=true): ${ACCOUNT_ROLE_NOTE}. The functions log every request they serve, with its outcome, and API Gateway's metrics feed the alarms.`,
+        });
+      }
+    }
+    if (props.setAccountLoggingRole) {
+      Validations.of(this.restApi).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         reason:
-          'Execution logging needs the account-wide API Gateway CloudWatch role, which this stack does not take over; every request is in the structured access log. Opt in with -c apiExecutionLogging=true once the account role exists.',
+          "The account-level API Gateway logging role carries AWS's own policy for exactly this purpose, kept current by AWS; it serves every API in the region, so it cannot be narrowed to this stack's log groups.",
       });
     }
     Validations.of(this.restApi).acknowledge({
@@ -132,17 +169,34 @@ export class MetadataApi extends Construct {
       reason:
         'No gateway request validation: the webhook signature covers the exact raw bytes and a signed but malformed body must be kept (quarantined) with a 200, not refused by the gateway; /api query parameters are validated by the function (zod), answering 400.',
     });
-    Validations.of(stage).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'No WAF by default (a web ACL adds a fixed monthly cost to a low-traffic product): the webhook verifies an HMAC before touching storage, /api requires IAM, and stage/method throttling caps the rate. Operators who require WAF can associate their own web ACL with this stage.',
-    });
+    this.firewall =
+      props.webhookRateLimit === undefined
+        ? undefined
+        : new WebhookFirewall(this, 'Firewall', {
+            stage,
+            requestsPerWindow: props.webhookRateLimit,
+            webhookPath: WEBHOOK_PATH,
+          });
+    if (!this.firewall) {
+      Validations.of(stage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF by default (a web ACL adds a fixed monthly cost to a low-traffic product): the webhook verifies an HMAC before touching storage, /api requires IAM, and stage/method throttling caps the rate. Opt in with -c webhookRateLimit=<requests per 5 min>, or associate your own web ACL with this stage.',
+      });
+    }
 
     // CDK adds an output for the bare base URL; the stack outputs the two URLs an operator uses instead.
     this.restApi.node.tryRemoveChild('Endpoint');
     this.webhookUrl = this.restApi.urlForPath(`/${WEBHOOK_PATH}`);
     this.apiUrl = this.restApi.urlForPath('/api');
   }
+}
+
+function accessLogSettings(logGroup: LogGroup): {
+  accessLogDestination: LogGroupLogDestination;
+  accessLogFormat: AccessLogFormat;
+} {
+  return { accessLogDestination: new LogGroupLogDestination(logGroup), accessLogFormat: accessLogFormat() };
 }
 
 /** One JSON object per request: who, what, how it ended, how long it took (no bodies, no headers). */

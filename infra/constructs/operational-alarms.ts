@@ -63,7 +63,7 @@ export class OperationalAlarms extends Construct {
       threshold: 1,
       comparison: atLeastOne,
       description:
-        'API Gateway answered 5xx: for the webhook that means the store was unavailable (Fivetran retries) or the function failed. Read the access log and the function logs.',
+        'API Gateway answered 5xx: for the webhook that means the store was unavailable (Fivetran retries) or the function failed. Read the function logs (and the access log, when accessLogging is on).',
     });
 
     const sweepPeriod = props.sweepRate;

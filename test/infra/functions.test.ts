@@ -1,6 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { VPC_ACCESS_ACTIONS } from '../../infra/constructs/house-function.ts';
 import { RESERVED_CONCURRENCY } from '../../infra/fivetran-metadata-stack.ts';
+import { TABLE_ACTIONS } from '../../infra/table-access.ts';
 import {
   actionsOf,
   buildStack,
@@ -51,6 +53,7 @@ describe('Lambda functions', () => {
         Environment: {
           Variables: {
             NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_LOGGER_LOG_EVENT: 'false',
             POWERTOOLS_SERVICE_NAME: 'fivetran-metadata',
             POWERTOOLS_METRICS_NAMESPACE: 'FivetranMetadata',
           },
@@ -104,7 +107,12 @@ describe('Lambda functions', () => {
       Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'SecretsWebhookSigningSecret'),
     };
     const sweep = { Ref: logicalIdOf(template, 'AWS::Lambda::Function', 'Sweep') };
-    const powertools = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
+    const powertools = [
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOGGER_LOG_EVENT',
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+    ];
     const own = (name: string) =>
       Object.fromEntries(
         Object.entries(environment(template, name)).filter(([key]) => !powertools.includes(key)),
@@ -210,6 +218,54 @@ describe('Least privilege', () => {
     expect(statementsGranting(statements, 'events:PutEvents')).toEqual([]);
   });
 
+  it('grants each function exactly its own table actions, on the table and its indexes only', () => {
+    // Prepare
+    const table = logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', 'Table');
+
+    for (const [fn, expected] of [
+      ['Webhook', TABLE_ACTIONS.webhook],
+      ['Api', TABLE_ACTIONS.api],
+      ['Sweep', TABLE_ACTIONS.sweep],
+    ] as const) {
+      // Act
+      const dynamo = roleStatements(template, fn).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+      );
+      const actions = dynamo.flatMap(actionsOf).sort();
+
+      // Assess
+      expect(actions, fn).toEqual([...expected].sort());
+      expect(
+        actions.some((a) => a.includes('*')),
+        `${fn}: no wildcard action`,
+      ).toBe(false);
+      for (const statement of dynamo) expect(new Set(referencedIds(statement))).toEqual(new Set([table]));
+    }
+  });
+
+  it('keeps DeleteItem, Scan and BatchWriteItem from the webhook, and every write from the api', () => {
+    // Prepare
+    const webhook = roleStatements(template, 'Webhook');
+    const api = roleStatements(template, 'Api');
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:PartiQLInsert',
+      'dynamodb:PartiQLUpdate',
+      'dynamodb:PartiQLDelete',
+    ];
+
+    // Act / Assess
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem']) {
+      expect(statementsGranting(webhook, action), `webhook ${action}`).toEqual([]);
+    }
+    for (const action of writes) expect(statementsGranting(api, action), `api ${action}`).toEqual([]);
+    expect(statementsGranting(api, 'dynamodb:GetItem')).toHaveLength(1);
+  });
+
   it('lets the webhook and the sweep write the table and put only health events on the default bus', () => {
     for (const fn of ['Webhook', 'Sweep']) {
       // Prepare
@@ -241,6 +297,30 @@ describe('Least privilege', () => {
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ]);
+    }
+  });
+
+  it("joins the operator's subnets when given, with only the network-interface rights Lambda needs", () => {
+    // Prepare
+    const vpc = {
+      lambdaSubnetIds: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1',
+      lambdaSecurityGroupIds: 'sg-0123456789abcdef0',
+    };
+
+    // Act
+    const tpl = buildStack(vpc).template;
+
+    // Assess
+    for (const fn of FUNCTIONS) {
+      expect(functionProps(tpl, fn).VpcConfig).toEqual({
+        SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+        SecurityGroupIds: ['sg-0123456789abcdef0'],
+      });
+      const starred = roleStatements(tpl, fn).filter((s) => s.Resource === '*');
+      expect(starred.flatMap(actionsOf).sort()).toEqual(
+        [...VPC_ACCESS_ACTIONS, 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      );
+      expect(functionProps(template, fn).VpcConfig).toBeUndefined();
     }
   });
 

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_THROTTLE, WEBHOOK_THROTTLE } from '../../infra/constructs/metadata-api.ts';
+import { RATE_LIMITED_STATUS, RATE_WINDOW_SECONDS } from '../../infra/constructs/webhook-firewall.ts';
 import { buildStack, logicalIdOf, resources } from './stack-fixture.ts';
 
 interface Method {
@@ -83,10 +84,25 @@ describe('REST API', () => {
     });
   });
 
-  it('traces the stage with X-Ray and writes one structured JSON access log line per request', () => {
-    // Prepare
+  it('traces the stage with X-Ray and, by default, asks for no stage logging a fresh account cannot take', () => {
+    // Prepare / Act
     const props = stageProps(template);
-    const accessLogs = logicalIdOf(template, 'AWS::Logs::LogGroup', 'HttpAccessLogs');
+    const settings = props.MethodSettings as Record<string, unknown>[];
+
+    // Assess: both stage logs need the account-level CloudWatch role, which a fresh account lacks.
+    expect(props.TracingEnabled).toBe(true);
+    expect(props.AccessLogSetting).toBeUndefined();
+    expect(settings.map((s) => s.LoggingLevel ?? 'inherited')).toEqual(['OFF', 'inherited']);
+    expect(
+      Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) => id.startsWith('Http')),
+    ).toEqual([]);
+  });
+
+  it('writes one structured JSON access log line per request when asked (accessLogging=true)', () => {
+    // Prepare
+    const tpl = buildStack({ accessLogging: 'true' }).template;
+    const props = stageProps(tpl);
+    const accessLogs = logicalIdOf(tpl, 'AWS::Logs::LogGroup', 'HttpAccessLogs');
 
     // Act
     const setting = props.AccessLogSetting as { DestinationArn: unknown; Format: string };
@@ -131,8 +147,64 @@ describe('REST API', () => {
     expect(WEBHOOK_THROTTLE.rateLimit).toBeGreaterThan(STAGE_THROTTLE.rateLimit);
   });
 
-  it('does not take over the account-wide API Gateway CloudWatch role', () => {
+  it('does not take over the account-wide API Gateway CloudWatch role unless asked', () => {
+    // Prepare / Act
+    const tpl = buildStack({ apiGatewayCloudWatchRole: 'true', accessLogging: 'true' }).template;
+    const account = resources(tpl)[logicalIdOf(tpl, 'AWS::ApiGateway::Account', 'HttpApiAccount')];
+    const roleArn = account?.Properties.CloudWatchRoleArn as { 'Fn::GetAtt': [string] } | undefined;
+    const roleId = roleArn?.['Fn::GetAtt'][0] ?? '';
+    const role = resources(tpl)[roleId];
+
+    // Assess
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    tpl.resourceCountIs('AWS::ApiGateway::Account', 1);
+    // Kept on teardown: other APIs in the region may log through it.
+    expect(account?.DeletionPolicy).toBe('Retain');
+    expect(role?.DeletionPolicy).toBe('Retain');
+    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain('apigateway.amazonaws.com');
+    expect(JSON.stringify(role?.Properties.ManagedPolicyArns)).toContain(
+      'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+    );
+    // The stage waits for the account setting, or its first deploy would fail on the missing role.
+    const stageId = logicalIdOf(tpl, 'AWS::ApiGateway::Stage', 'HttpApiDeploymentStage');
+    const dependsOn = [resources(tpl)[stageId]?.DependsOn ?? []].flat() as string[];
+    expect(dependsOn.some((id) => resources(tpl)[id]?.Type === 'AWS::ApiGateway::Account')).toBe(true);
+  });
+
+  it('puts an AWS WAF rate limit on the webhook route only when webhookRateLimit is set', () => {
+    // Prepare / Act
+    const tpl = buildStack({ webhookRateLimit: '1500' }).template;
+    const acl = Object.values(tpl.findResources('AWS::WAFv2::WebACL'))[0]?.Properties ?? {};
+    const association = Object.values(tpl.findResources('AWS::WAFv2::WebACLAssociation'))[0]?.Properties;
+    const rules = acl.Rules as Record<string, unknown>[];
+
+    // Assess
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    expect(acl).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      Action: { Block: { CustomResponse: { ResponseCode: RATE_LIMITED_STATUS } } },
+      Statement: {
+        RateBasedStatement: {
+          Limit: 1500,
+          EvaluationWindowSec: RATE_WINDOW_SECONDS,
+          AggregateKeyType: 'IP',
+          ScopeDownStatement: {
+            ByteMatchStatement: {
+              FieldToMatch: { UriPath: {} },
+              PositionalConstraint: 'CONTAINS',
+              SearchString: '/webhooks/fivetran',
+              TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+            },
+          },
+        },
+      },
+    });
+    const stageId = logicalIdOf(tpl, 'AWS::ApiGateway::Stage', 'HttpApiDeploymentStage');
+    expect(JSON.stringify(association?.ResourceArn)).toContain(`{"Ref":"${stageId}"}`);
+    expect(association?.WebACLArn).toEqual({
+      'Fn::GetAtt': [logicalIdOf(tpl, 'AWS::WAFv2::WebACL', 'HttpFirewall'), 'Arn'],
+    });
   });
 
   it('turns on ERROR execution logs into a log group with retention when asked', () => {

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AssetStaging } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER, esbuildOptions } from '../../infra/lambda-bundling.ts';
+import { ESM_REQUIRE_BANNER, esbuildOptions, PACKAGES_NEVER_BUNDLED } from '../../infra/lambda-bundling.ts';
 import { LAMBDA_ENTRIES } from '../../infra/lambda-entries.ts';
-import { buildStack } from './stack-fixture.ts';
+import { type BundledStack, FUNCTION_IDS, synthesizeBundledStack } from './lambda-runtime/bundled-stack.ts';
+import { runtimeScenarios } from './lambda-runtime/runtime-scenarios.ts';
 
 /** Enough configuration for each handler module to load; no AWS endpoint is reachable or called. */
 const IMPORT_ENV = {
@@ -25,44 +25,33 @@ const IMPORT_ENV = {
   POWERTOOLS_METRICS_NAMESPACE: 'FivetranMetadata',
 };
 
+// One real bundling of all three functions (several seconds), shared by both groups below.
+let bundled: BundledStack;
+beforeAll(() => {
+  bundled = synthesizeBundledStack();
+});
+afterAll(() => bundled?.dispose());
+
 describe('Lambda bundles', () => {
-  const work = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
-  // Under `npx -p node@24 -- npm test` the outer npx exports npm_config_package=node@24, and CDK's own
-  // `npx --no-install esbuild` would then refuse to run without installing that package.
-  const outerNpxPackage = process.env.npm_config_package;
-  beforeAll(() => {
-    delete process.env.npm_config_package;
-  });
-  afterAll(() => {
-    if (outerNpxPackage !== undefined) process.env.npm_config_package = outerNpxPackage;
-    rmSync(work, { recursive: true, force: true });
-  });
+  const work = mkdtempSync(join(tmpdir(), 'lambda-bundles-bench-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  // The one test that runs esbuild through the stack (all three functions): it takes several seconds.
-  it('bundles all three handlers as importable ESM with source maps and the AWS SDK inside', async () => {
-    // Prepare
-    const outdir = join(work, 'cdk.out');
-    const { stack } = buildStack({}, { bundle: true, outdir });
-    const staged = (id: string) => {
-      const staging = stack.node
-        .findChild(id)
-        .node.findAll()
-        .find((c): c is AssetStaging => c instanceof AssetStaging);
-      if (!staging) throw new Error(`no bundled asset for ${id}`);
-      return staging.absoluteStagedPath;
-    };
+  it.each(FUNCTION_IDS)(
+    '%s: importable ESM with source maps, the SDK inside, no unused credential providers',
+    (id) => {
+      // Prepare
+      const { dir } = bundled.functions[id];
 
-    for (const [id, entry] of [
-      ['Webhook', LAMBDA_ENTRIES.webhook],
-      ['Api', LAMBDA_ENTRIES.api],
-      ['Sweep', LAMBDA_ENTRIES.sweep],
-    ] as const) {
       // Act
-      const dir = staged(id);
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       const map = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
         sourcesContent?: unknown;
       };
+      // The map names every input file, so it says which packages made it into the bundle.
+      const bundledPackages = new Set(
+        map.sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1] ?? []),
+      );
       const exported = execFileSync(
         process.execPath,
         [
@@ -76,18 +65,33 @@ describe('Lambda bundles', () => {
       );
 
       // Assess
-      expect(code.startsWith(ESM_REQUIRE_BANNER), `${id}: banner first`).toBe(true);
-      expect(code, `${id}: the SDK is bundled, not imported`).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(code.startsWith(ESM_REQUIRE_BANNER), 'banner first').toBe(true);
+      expect(code, 'the SDK is bundled, not imported').not.toMatch(/from\s*["']@aws-sdk\//);
       expect(code).toContain('//# sourceMappingURL=index.mjs.map');
       expect(map.sourcesContent).toBeUndefined();
-      expect(exported, `${id}: exports handler`).toBe('function');
-
-      // The benchmark's esbuild call produces the very same bundle (one source of options, no drift).
-      if (id === 'Webhook') {
-        const benchDir = join(work, 'bench-webhook');
-        await build(esbuildOptions(entry, benchDir));
-        expect(readFileSync(join(benchDir, 'index.mjs'), 'utf8')).toBe(code);
+      expect(bundledPackages, 'the SDK is in the bundle').toContain('@aws-sdk/client-dynamodb');
+      expect(bundledPackages, 'the env-only credential provider stands in').toContain(
+        '@aws-sdk/credential-provider-env',
+      );
+      for (const unused of PACKAGES_NEVER_BUNDLED) {
+        expect(bundledPackages, `${unused} is never used in Lambda`).not.toContain(unused);
       }
-    }
+      expect(exported, 'exports handler').toBe('function');
+    },
+  );
+
+  it('is what the benchmark measures: its esbuild call produces the very same bundle', async () => {
+    // Prepare
+    const deployed = readFileSync(join(bundled.functions.Webhook.dir, 'index.mjs'), 'utf8');
+
+    // Act
+    await build(esbuildOptions(LAMBDA_ENTRIES.webhook, join(work, 'webhook')));
+
+    // Assess: one source of options, no drift.
+    expect(readFileSync(join(work, 'webhook', 'index.mjs'), 'utf8')).toBe(deployed);
   });
+});
+
+describe('Lambda bundles run as the Lambda runtime loads them (dynalite, local AWS fakes, the simulator)', () => {
+  runtimeScenarios(() => bundled);
 });

@@ -28,6 +28,15 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     apiExecutionLogging: 'true',
     reservedConcurrency: 'true',
     tableRemovalPolicy: 'destroy',
+    accessLogging: 'true',
+    apiGatewayCloudWatchRole: 'true',
+    webhookRateLimit: '2000',
+  },
+  'control tower in a VPC': {
+    controlTower: 'true',
+    account: '123456789012',
+    lambdaSubnetIds: 'subnet-0123456789abcdef0',
+    lambdaSecurityGroupIds: 'sg-0123456789abcdef0',
   },
 };
 

@@ -25,6 +25,12 @@ describe('readStackOptions', () => {
       reservedConcurrency: false,
       webhookSilenceHours: 6,
       apiExecutionLogging: false,
+      accessLogging: false,
+      apiGatewayCloudWatchRole: false,
+      webhookRateLimit: undefined,
+      controlTower: false,
+      account: undefined,
+      lambdaVpc: undefined,
     });
   });
 
@@ -43,6 +49,13 @@ describe('readStackOptions', () => {
       reservedConcurrency: 'true',
       webhookSilenceHours: '12',
       apiExecutionLogging: 'true',
+      accessLogging: 'true',
+      apiGatewayCloudWatchRole: 'true',
+      webhookRateLimit: '2000',
+      controlTower: 'true',
+      account: '123456789012',
+      lambdaSubnetIds: 'subnet-0123456789abcdef0, subnet-0123456789abcdef1',
+      lambdaSecurityGroupIds: 'sg-0123456789abcdef0',
     };
     const fromJson = {
       ...fromCli,
@@ -53,6 +66,12 @@ describe('readStackOptions', () => {
       reservedConcurrency: true,
       webhookSilenceHours: 12,
       apiExecutionLogging: true,
+      accessLogging: true,
+      apiGatewayCloudWatchRole: true,
+      webhookRateLimit: 2000,
+      controlTower: true,
+      lambdaSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+      lambdaSecurityGroupIds: ['sg-0123456789abcdef0'],
     };
 
     // Act
@@ -66,6 +85,11 @@ describe('readStackOptions', () => {
       tableRemovalPolicy: RemovalPolicy.DESTROY,
       reservedConcurrency: true,
       apiExecutionLogging: true,
+      webhookRateLimit: 2000,
+      lambdaVpc: {
+        subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+        securityGroupIds: ['sg-0123456789abcdef0'],
+      },
     });
   });
 
@@ -88,16 +112,56 @@ describe('readStackOptions', () => {
     ['eventRetentionDays', '0'],
     ['stage', 'has space'],
     ['stackName', '1-starts-with-digit'],
+    ['webhookRateLimit', '9'],
+    ['webhookRateLimit', 'lots'],
+    ['account', '12345'],
+    ['lambdaSubnetIds', 'subnet-nothex!'],
+    ['lambdaSecurityGroupIds', 'subnet-0123456789abcdef0'],
   ])('rejects %s=%s with a message naming the option', (key, value) => {
-    expect(() => read({ [key]: value })).toThrow(
-      new RegExp(`^invalid CDK context "${key}": .*\\(got "${value}"\\)$`),
+    const context =
+      key === 'lambdaSubnetIds'
+        ? { lambdaSubnetIds: value, lambdaSecurityGroupIds: 'sg-0123456789abcdef0' }
+        : key === 'lambdaSecurityGroupIds'
+          ? { lambdaSubnetIds: 'subnet-0123456789abcdef0', lambdaSecurityGroupIds: value }
+          : { [key]: value };
+    expect(() => read(context)).toThrow(new RegExp(`^invalid CDK context "${key}": .*\\(got "${value}"\\)$`));
+  });
+
+  it('takes subnets and security groups only together', () => {
+    expect(() => read({ lambdaSubnetIds: 'subnet-0123456789abcdef0' })).toThrow(
+      /^invalid CDK context "lambdaSecurityGroupIds": lambdaSubnetIds and lambdaSecurityGroupIds go together/,
+    );
+    expect(() => read({ lambdaSecurityGroupIds: 'sg-0123456789abcdef0' })).toThrow(
+      /^invalid CDK context "lambdaSubnetIds": /,
+    );
+  });
+
+  it('with controlTower: needs the account, keeps logs a year by default, logs execution, refuses less', () => {
+    // Prepare / Act
+    const options = read({ controlTower: 'true', account: '123456789012' });
+    const longer = read({ controlTower: 'true', account: '123456789012', logRetentionDays: '731' });
+
+    // Assess
+    expect(options).toMatchObject({
+      controlTower: true,
+      account: '123456789012',
+      logRetention: RetentionDays.ONE_YEAR,
+      apiExecutionLogging: true,
+    });
+    expect(longer.logRetention).toBe(RetentionDays.TWO_YEARS);
+    expect(() => read({ controlTower: 'true' })).toThrow(
+      /^invalid CDK context "account": controlTower=true needs the target account id .*\(got undefined\)$/,
+    );
+    expect(() => read({ controlTower: 'true', account: '123456789012', logRetentionDays: '90' })).toThrow(
+      /^invalid CDK context "logRetentionDays": controlTower=true keeps logs at least 365 days .*\(got "90"\)$/,
     );
   });
 
   it('reads exactly the options the operator guide documents', () => {
     // Prepare
     const guide = readFileSync(new URL('../../docs/operator-guide.md', import.meta.url), 'utf8');
-    const documented = [...guide.matchAll(/^\| `([A-Za-z]+)` +\|/gm)].map((m) => m[1]);
+    const table = guide.slice(guide.indexOf('| context key')).split('\n\n')[0] ?? '';
+    const documented = [...table.matchAll(/^\| `([A-Za-z]+)` +\|/gm)].map((m) => m[1]);
 
     // Act / Assess: every key read is in the guide's context table, and the table lists no other.
     expect([...documented].sort()).toEqual([...CONTEXT_KEYS].sort());
