@@ -181,6 +181,7 @@ describe('Real responses from every route match the document', () => {
       '/api/summary',
       '/api/sweeps',
       '/api/sweeps?limit=abc',
+      '/api',
       '/api/openapi.json',
       '/healthz',
       '/',

@@ -24,6 +24,8 @@ export function awsClientConfig(timeouts: AwsClientTimeouts) {
     requestHandler: {
       connectionTimeout: timeouts.connectionTimeoutMs,
       requestTimeout: timeouts.requestTimeoutMs,
+      // Without it the handler only warns when the timeout passes, and the call keeps waiting.
+      throwOnRequestTimeout: true,
     },
   };
 }

@@ -8,7 +8,7 @@ import type { LambdaConfigs } from '../config/lambda-config.ts';
 import { connectionWriter } from '../ingest/connection-writer.ts';
 import { eventRecorder } from '../ingest/record-event.ts';
 import { logger } from '../observability/logger.ts';
-import { createRepositories } from '../store/repositories.ts';
+import { createIngestRepositories } from '../store/ingest-repositories.ts';
 import { documentClient } from '../store/table/document-client.ts';
 import type { WebhookReceiver } from '../webhook/receive-webhook.ts';
 import { readThroughSecretSource } from '../webhook-secret/secret-source.ts';
@@ -19,7 +19,7 @@ export const SECRET_MAX_AGE_SECONDS = 300;
 /** The receiver for one function instance: its clients, repositories and secret cache. */
 export function wireWebhook(config: LambdaConfigs['webhook']): WebhookReceiver {
   const aws = awsClientConfig(AWS_TIMEOUTS.webhook);
-  const repositories = createRepositories(
+  const repositories = createIngestRepositories(
     { client: documentClient(new DynamoDBClient(aws)), tableName: config.tableName },
     { retentionDays: config.eventRetentionDays },
   );

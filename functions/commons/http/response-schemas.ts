@@ -90,6 +90,12 @@ export const sweepBusySchema = z.strictObject({
 });
 apiSchemas.add(sweepBusySchema, { id: 'SweepBusy' });
 
+export const apiIndexSchema = z.strictObject({
+  openapi: z.string().describe('Path of the OpenAPI 3.1 document'),
+  routes: z.array(z.string()).describe('Every `/api` route, as `METHOD /path`'),
+});
+apiSchemas.add(apiIndexSchema, { id: 'ApiIndex' });
+
 export const healthzSchema = z.strictObject({ status: z.literal('ok') });
 apiSchemas.add(healthzSchema, { id: 'Healthz' });
 

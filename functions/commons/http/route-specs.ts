@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { connectionsQueryShape, eventsQuery, pageQuery } from './query-params.ts';
 import {
+  apiIndexSchema,
   connectionDetailSchema,
   connectionListSchema,
   errorSchema,
@@ -174,6 +175,14 @@ export const ROUTES = {
       405: error('This server cannot start sweeps (e.g. the read-only `serve`)'),
       503: unavailable,
     },
+  },
+  getApiIndex: {
+    method: 'GET',
+    path: '/api',
+    operationId: 'getApiIndex',
+    summary: 'Where to start: the OpenAPI document and the read routes',
+    access: 'api',
+    responses: { 200: { description: 'The index', schema: apiIndexSchema } },
   },
   getOpenApi: {
     method: 'GET',

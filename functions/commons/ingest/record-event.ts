@@ -3,7 +3,7 @@ import type { Connection } from '../connection/connection.ts';
 import { applyEventToSyncRun } from '../connection/sync-run.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { usableId } from '../lib/usable-id.ts';
-import type { Repositories } from '../store/repositories.ts';
+import type { IngestRepositories } from '../store/repositories.ts';
 import type { FivetranEvent } from '../webhook/parse-event.ts';
 import type { ConnectionWriter } from './connection-writer.ts';
 
@@ -27,7 +27,7 @@ export interface EventRecorder {
 const utf8 = new TextDecoder('utf-8');
 
 export function eventRecorder(deps: {
-  readonly repositories: Repositories;
+  readonly repositories: IngestRepositories;
   readonly writer: ConnectionWriter;
   readonly now?: () => number;
 }): EventRecorder {

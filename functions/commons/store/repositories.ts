@@ -1,18 +1,18 @@
-import { type AccountStatsRepository, accountStatsRepository } from './repositories/account-stats.ts';
-import { type ConnectionRepository, connectionRepository } from './repositories/connections.ts';
-import { type EventRepository, eventRepository } from './repositories/events.ts';
+import { createIngestRepositories } from './ingest-repositories.ts';
+import type { AccountStatsRepository } from './repositories/account-stats.ts';
+import type { ConnectionRepository } from './repositories/connections.ts';
+import type { EventRepository } from './repositories/events.ts';
 import { type GroupRepository, groupRepository } from './repositories/groups.ts';
-import { type HealthChangeRepository, healthChangeRepository } from './repositories/health-changes.ts';
-import { type QuarantineRepository, quarantineRepository } from './repositories/quarantine.ts';
+import type { HealthChangeRepository } from './repositories/health-changes.ts';
+import type { QuarantineRepository } from './repositories/quarantine.ts';
 import { type SchemaRepository, schemaRepository } from './repositories/schemas.ts';
 import { type SweepLeaseRepository, sweepLeaseRepository } from './repositories/sweep-lease.ts';
 import { type SweepRepository, sweepRepository } from './repositories/sweeps.ts';
-import { type SyncRunRepository, syncRunRepository } from './repositories/sync-runs.ts';
+import type { SyncRunRepository } from './repositories/sync-runs.ts';
 import {
   type WebhookRegistrationRepository,
   webhookRegistrationRepository,
 } from './repositories/webhook-registration.ts';
-import { retention } from './table/retention.ts';
 import type { TableRef } from './table/table-ref.ts';
 
 /** One repository per item kind, all over the one table: the only way the product reads or writes it. */
@@ -31,6 +31,8 @@ export interface Repositories {
   readonly healthChanges: HealthChangeRepository;
 }
 
+export type { IngestRepositories } from './ingest-repositories.ts';
+
 export interface RepositoryOptions {
   /** Raw events, quarantined bodies and sync runs expire this long after their last write. */
   readonly retentionDays: number;
@@ -40,21 +42,12 @@ export interface RepositoryOptions {
 }
 
 export function createRepositories(table: TableRef, options: RepositoryOptions): Repositories {
-  const now = options.now ?? Date.now;
-  const maxAttempts = options.maxAttempts ?? 30;
-  const expiry = retention(options.retentionDays);
   return {
-    table,
-    connections: connectionRepository(table, { maxAttempts }),
-    syncRuns: syncRunRepository(table, { maxAttempts, retention: expiry, now }),
-    events: eventRepository(table, { retention: expiry, now }),
-    quarantine: quarantineRepository(table, { retention: expiry, now }),
-    accountStats: accountStatsRepository(table),
+    ...createIngestRepositories(table, options),
     groups: groupRepository(table),
     schemas: schemaRepository(table),
     sweeps: sweepRepository(table),
     sweepLease: sweepLeaseRepository(table),
     webhookRegistration: webhookRegistrationRepository(table),
-    healthChanges: healthChangeRepository(table),
   };
 }

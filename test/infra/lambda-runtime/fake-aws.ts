@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createTableInput } from '#commons/store/table-definition';
+import { createTableInput } from '#commons/store/table/table-definition';
 import { actionOfRequest } from '../sdk-calls.ts';
 
 export interface AwsCall {

@@ -1,7 +1,7 @@
 /**
  * The deployed bundles, each in a fresh process per invocation, against dynalite, the AWS fakes and the
  * Fivetran simulator, with API Gateway REST proxy events. Expectations the handlers do not meet yet are
- * `it.fails` with the issue that asks for them: they flip to failures (to be made plain `it`) once fixed.
+ * (once marked `it.fails` with the issue that asked for them; all are fixed now).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -185,8 +185,8 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
     expect(invocation.stdout).not.toContain('e2esigv4signaturevalue');
   });
 
-  // Issue 13: the api handler should pin `logEvent: false` as the webhook and sweep handlers do.
-  it.fails('api: never logs the request event even when POWERTOOLS_LOGGER_LOG_EVENT=true', async () => {
+  // The api handler pins `logEvent: false` as the webhook and sweep handlers do (issue 13).
+  it('api: never logs the request event even when POWERTOOLS_LOGGER_LOG_EVENT=true', async () => {
     const headers = {
       Authorization: 'AWS4-HMAC-SHA256 Credential=ASIAE2E/x, Signature=e2esigv4signaturevalue',
     };
@@ -195,20 +195,20 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
     expect(invocation.stdout).not.toContain('e2esigv4signaturevalue');
   });
 
-  // Issue 14: multi-value query strings read like the local server (first value); the api reads the last.
-  it.fails('api: a repeated query parameter is read by its first value, as the local server does', async () => {
+  // Multi-value query strings read like the local server: the first value (issue 14).
+  it('api: a repeated query parameter is read by its first value, as the local server does', async () => {
     const answer = await http('Api', { method: 'GET', url: '/api/connections?health=failing&health=bogus' });
     expect(answer.statusCode, answer.body).toBe(200);
   });
 
-  // Issue 14: `GET /api` is routed by the gateway and should answer like the local server, not 404.
-  it.fails('api: GET /api answers like the local server, not 404', async () => {
+  // `GET /api` is routed by the gateway and answers like the local server, not 404 (issue 14).
+  it('api: GET /api answers like the local server, not 404', async () => {
     const answer = await http('Api', { method: 'GET', url: '/api' });
     expect(answer.statusCode).not.toBe(404);
   });
 
-  // Issue 14: the stack's placeholder credential gives outcome `not_configured`, returned without error.
-  it.fails('sweep: with the placeholder credential records not_configured and returns without error', async () => {
+  // The stack's placeholder credential gives outcome `not_configured`, returned without error (issue 14).
+  it('sweep: with the placeholder credential records not_configured and returns without error', async () => {
     fake.secrets.set(CREDENTIAL_ARN, JSON.stringify({ apiKey: '', apiSecret: '' }));
     try {
       const invocation = await invoke('Sweep', {});
@@ -219,8 +219,8 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
     }
   });
 
-  // Issue 14: SDK clients need request timeouts: a stalled DynamoDB answers 503 within 5 s.
-  it.fails('webhook: a stalled DynamoDB gives 503 within 5 s', async () => {
+  // SDK clients have request timeouts: a stalled DynamoDB answers 503 within 5 s (issue 14).
+  it('webhook: a stalled DynamoDB gives 503 within 5 s', async () => {
     const body = syncEnd('e2e_stalled');
     const headers = { 'X-Fivetran-Signature-256': signBody(body, SIGNING_SECRET) };
     const event = restProxyEvent({ method: 'POST', url: '/webhooks/fivetran', headers, body });

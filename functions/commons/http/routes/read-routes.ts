@@ -10,7 +10,7 @@ import type { Page } from '../../store/table/query-page.ts';
 import { openApiDocument } from '../openapi.ts';
 import { connectionsQuery, eventsQuery, pageQuery, parseQuery } from '../query-params.ts';
 import { HttpError, type RouteHandler } from '../reply.ts';
-import type { ROUTES } from '../route-specs.ts';
+import { ROUTE_SPECS, ROUTES } from '../route-specs.ts';
 
 type Routes = typeof ROUTES;
 
@@ -79,6 +79,16 @@ export function readRoutes(deps: ReadRouteDeps) {
     return { status: 200, body: listing(page, (sweep) => sweep) };
   };
 
+  const getApiIndex: RouteHandler<Routes['getApiIndex']> = async () => ({
+    status: 200,
+    body: {
+      openapi: ROUTES.getOpenApi.path,
+      routes: ROUTE_SPECS.filter((spec) => spec.access === 'api').map(
+        (spec) => `${spec.method} ${spec.path}`,
+      ),
+    },
+  });
+
   const getOpenApi: RouteHandler<Routes['getOpenApi']> = async () => ({
     status: 200,
     body: openApiDocument() as { openapi: string; paths: Record<string, unknown> },
@@ -92,6 +102,7 @@ export function readRoutes(deps: ReadRouteDeps) {
     listGroups,
     getSummary,
     listSweeps: listSweepRecords,
+    getApiIndex,
     getOpenApi,
   };
 }
