@@ -115,7 +115,7 @@ const List = (() => {
   }
 
   function reasonCell(r) {
-    if (!r.reason) return el('td', { className: 'reason' }, el('span', { className: 'muted' }, '—'));
+    if (!r.reason) return el('td', { className: 'reason none' }, el('span', { className: 'muted' }, '—'));
     const label = Health.reasonLabel(r.reason.code);
     const message = r.reason.message && r.reason.message !== label ? r.reason.message : '';
     return el(
@@ -133,12 +133,12 @@ const List = (() => {
       typeof lateBy === 'number' && lateBy > 0
         ? el(
             'span',
-            { className: 'late' },
+            { className: 'note late' },
             el('span', { attrs: { 'aria-hidden': 'true' } }, '⚠ '),
             `late by ${minutes(lateBy)}`,
           )
         : every
-          ? el('span', { className: 'muted' }, `due every ${minutes(every)}`)
+          ? el('span', { className: 'note muted' }, `due every ${minutes(every)}`)
           : null;
     return el(
       'td',

@@ -57,6 +57,7 @@
   function draw() {
     if (state.failure?.kind === 'unauthorized') {
       showScreen('auth');
+      $('refreshed').textContent = 'API token needed';
       return;
     }
     Status.renderConnection(state, refresh);
