@@ -19,7 +19,7 @@ import {
   WIDTHS,
 } from './browser-kit.ts';
 import { type FakeApi, startFakeApi } from './fake-api.ts';
-import { FAILED_RUNS, SPECS } from './fixtures.ts';
+import { connectionItem, FAILED_RUNS, SPECS } from './fixtures.ts';
 
 /** The list and the detail with every field this round adds, served by the fake API. */
 patientPolls();
@@ -171,6 +171,53 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard list and detail (fields of thi
       expect(query(page).get('health')).toBe('failing');
       await expect.poll(() => focused(page).then((f) => f.text)).toBe('salesforce_prod');
       expect(problems).toEqual([]);
+    });
+
+    it('works from the keyboard, with the focus always visible', async () => {
+      // Prepare
+      await page.goto(api.url);
+      await page.locator('#rows tr').first().waitFor();
+
+      // Act: "/" jumps to the search box; Tab walks on from there.
+      await page.keyboard.press('/');
+      const search = await focused(page);
+      await page.keyboard.press('Tab');
+      const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
+      await page.focus('#counts button[data-health="paused"]');
+      await page.keyboard.press('Enter');
+
+      // Assess
+      expect(search.id).toBe('search');
+      expect(outline).toBe('solid');
+      await expect.poll(() => rowIds(page)).toEqual(['stripe_eu']);
+      expect(query(page).get('health')).toBe('paused');
+    });
+
+    it('shows what Fivetran sends as text, clipped, never as markup', async () => {
+      // Prepare: a reason that is markup, and far too long.
+      const now = Date.now();
+      const hostile = connectionItem(
+        { ...(SPECS[0] as (typeof SPECS)[number]), id: 'x_1', schema: '<b>bold</b>' },
+        now,
+      );
+      const markup = '<img src="/nothing.png" id="planted">';
+      hostile.health_reason = { code: 'sync_failed', message: `${markup}${'a'.repeat(20_000)}`, since: null };
+      api.reset();
+      api.account.connections = [hostile, ...api.account.connections];
+
+      // Act
+      await page.goto(`${api.url}/?health=failing`);
+      await page.locator('#rows tr[data-id="x_1"]').waitFor();
+
+      // Assess
+      const reason = await visibleText(page, '#rows tr[data-id="x_1"] .reason');
+      expect(reason).toContain(markup);
+      expect(reason.length).toBeLessThan(400);
+      expect(await page.locator('#planted').count()).toBe(0);
+      expect(await visibleText(page, '#rows tr[data-id="x_1"] .conn a')).toBe('<b>bold</b>');
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      expect(api.requests).not.toContain('GET /nothing.png');
+      api.reset();
     });
 
     it('opens a shared link to a connection directly', async () => {

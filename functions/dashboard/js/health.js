@@ -16,6 +16,7 @@ const Health = (() => {
     first_sync_pending: 'First sync pending',
     delayed: 'Delayed',
     late: 'Late',
+    failing: 'Failing',
   };
   const FINAL_OK = ['SUCCESSFUL', 'RESCHEDULED'];
   const { el, instant } = Fmt;
@@ -62,15 +63,12 @@ const Health = (() => {
     const tasks = Array.isArray(status.tasks) ? status.tasks : [];
     const completed = connection.last_completed_sync;
     const derived = (code, message, since = null) => ({ code, message, since, derived: true });
-    if (health === 'paused') return derived('paused', 'Paused in Fivetran');
+    if (health === 'paused') return derived('paused', '');
     if (health === 'failing') {
       if (status.setup_state === 'broken') {
         const tests = Array.isArray(connection.setup_tests) ? connection.setup_tests : [];
         const test = tests.find((t) => /FAIL/.test(String(t?.status)));
-        return derived(
-          'setup_broken',
-          test ? `${test.title}: ${test.message ?? test.status}` : 'Setup is broken',
-        );
+        return derived('setup_broken', test ? `${test.title}: ${test.message || test.status}` : '');
       }
       if (tasks.length > 0)
         return derived('task_open', String(tasks[0]?.message || tasks[0]?.code || 'Open task'));
@@ -82,12 +80,12 @@ const Health = (() => {
         );
       }
       // Today's API also counts an incomplete setup as failing (the coming `pending` takes it over).
-      if (status.setup_state === 'incomplete') return derived('setup_incomplete', 'Setup is not complete');
-      return derived('failing', 'Failing');
+      if (status.setup_state === 'incomplete') return derived('setup_incomplete', '');
+      return derived('failing', '');
     }
     if (health === 'pending') {
       return status.setup_state === 'incomplete'
-        ? derived('setup_incomplete', 'Setup is not complete')
+        ? derived('setup_incomplete', '')
         : derived('first_sync_pending', 'The first sync has not finished yet');
     }
     if (health === 'delayed') return derived('delayed', 'Fivetran reports the data as delayed');

@@ -120,7 +120,7 @@ const List = (() => {
     const message = r.reason.message && r.reason.message !== label ? r.reason.message : '';
     return el(
       'td',
-      { className: 'reason', title: message ? `${label}: ${message}` : label },
+      { className: 'reason', title: message ? `${label}: ${Fmt.text(message, 1000)}` : label },
       el('strong', {}, label),
       message ? `: ${Fmt.text(message, 300)}` : '',
       r.reason.since ? el('span', { className: 'since' }, ' · since ', time(r.reason.since)) : null,
@@ -271,6 +271,7 @@ const List = (() => {
     $('empty-account').hidden = !emptyAccount;
     $('connections').hidden = emptyAccount;
     $('counts').hidden = emptyAccount;
+    $('filters-box').hidden = emptyAccount;
     if (emptyAccount) return { page: 1, pages: 1 };
     renderCounts(state, handlers.onHealth);
     renderHead(state, handlers.onSort);
