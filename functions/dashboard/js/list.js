@@ -230,7 +230,8 @@ const List = (() => {
   /** The controls show the view (after a back/forward too). */
   function syncControls(state) {
     const { view } = state;
-    if ($('search').value !== view.q) $('search').value = view.q;
+    // Not while someone types there: their keystrokes reach the view a moment later.
+    if ($('search').value !== view.q && document.activeElement !== $('search')) $('search').value = view.q;
     $('health').value = view.health;
     const groupIds = [...new Set(state.connections.map((c) => c.group_id).filter(Boolean))].sort();
     fillSelect(

@@ -113,26 +113,43 @@ const Status = (() => {
   }
 
   /** The unmistakable "server unreachable" banner, with the age of what is still on screen. */
+  /** Replaces a live region's content only when its text changes, so a screen reader hears it once. */
+  function replaceIfChanged(box, key, ...nodes) {
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    box.replaceChildren(...nodes);
+  }
+
+  /** The unmistakable banner when the server cannot be read, with the age of what is still on screen. */
   function renderConnection(state, onRetry) {
     const box = $('alerts');
-    if (!state.failure || state.failure.kind === 'unauthorized') {
-      box.replaceChildren();
+    const failure = state.failure;
+    if (!failure || failure.kind === 'unauthorized') {
+      replaceIfChanged(box, '');
       $('main').classList.remove('stale');
       return;
     }
     const retry = el('button', { type: 'button', id: 'retry-now', className: 'inline' }, 'Retry now');
     retry.addEventListener('click', onRetry);
     const age = state.loadedAt
-      ? [' The data below is from ', time(new Date(state.loadedAt).toISOString()), ' and may be stale.']
+      ? // A fixed clock time: a live region whose text ticked would be read out again and again.
+        [` The data below was loaded at ${new Date(state.loadedAt).toLocaleTimeString()} and may be stale.`]
       : [' Nothing to show yet.'];
-    box.replaceChildren(
+    // No answer at all, or an answer that is an error: both leave the page without fresh data.
+    const headline =
+      failure.kind === 'unreachable'
+        ? 'Cannot reach the fivetran-metadata server'
+        : 'The server answered with an error';
+    replaceIfChanged(
+      box,
+      `${headline}|${failure.message}|${state.loadedAt}`,
       banner(
         'bad',
-        el('strong', {}, 'Cannot reach the fivetran-metadata server'),
+        el('strong', {}, headline),
         el(
           'span',
           {},
-          ` (${state.failure.message}).`,
+          ` (${Fmt.text(failure.message, 300)}).`,
           ...age,
           ` Retrying every ${state.retryMs / 1000} s. `,
           retry,
@@ -192,7 +209,7 @@ const Status = (() => {
         );
       }
     }
-    $('banners').replaceChildren(...banners);
+    replaceIfChanged($('banners'), banners.map((b) => b.textContent).join('|'), ...banners);
   }
 
   function renderMode(summary) {

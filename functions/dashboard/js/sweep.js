@@ -43,8 +43,11 @@ const Sweep = (() => {
           await onDone(record);
           return;
         }
+        const since = Fmt.instant(record?.started_at);
         if (record)
-          say(`sweep running for ${Fmt.span((Date.now() - Fmt.instant(record.started_at)) / 1000 || 0)}…`);
+          say(
+            since === null ? 'sweep running…' : `sweep running for ${Fmt.span((Date.now() - since) / 1000)}…`,
+          );
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
       say(`sweep ${id} is still running; the page refreshes on its own`);

@@ -158,9 +158,11 @@ const Timeline = (() => {
   /** Draws a chart box placed in the page (its `syncs` and `caption` set), and again when its width changes. */
   function attach(box) {
     box.caption.textContent = render(box, box.syncs);
-    new ResizeObserver(() => {
-      if (box.isConnected && Math.abs(box.clientWidth - box.drawnWidth) > 40) render(box, box.syncs);
-    }).observe(box);
+    const observer = new ResizeObserver(() => {
+      if (!box.isConnected) observer.disconnect();
+      else if (Math.abs(box.clientWidth - box.drawnWidth) > 40) render(box, box.syncs);
+    });
+    observer.observe(box);
   }
 
   return { render, attach, kindOf };
