@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +16,16 @@ export function patientPolls(): void {
 /** Every case runs at a desktop width and a phone width. */
 export const WIDTHS = [1280, 390] as const;
 
-let shots: string | null = null;
-/** One directory of screenshots per test process, kept after the run for people to look at. */
+/** One directory of screenshots for the whole run (every test file writes its own names), kept to look at. */
+export const SCREENSHOT_DIR = join(tmpdir(), 'fivetran-metadata-dashboard-shots');
+let announced = false;
 export function screenshotDir(): string {
-  if (shots === null) {
-    shots = mkdtempSync(join(tmpdir(), 'fivetran-metadata-dashboard-shots-'));
-    console.info(`dashboard screenshots: ${shots}`);
+  if (!announced) {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    console.info(`dashboard screenshots: ${SCREENSHOT_DIR}`);
+    announced = true;
   }
-  return shots;
+  return SCREENSHOT_DIR;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

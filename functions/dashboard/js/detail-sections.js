@@ -222,7 +222,11 @@ const Sections = (() => {
       'tables',
       el(
         'div',
-        { className: 'table-scroll' },
+        {
+          className: 'table-scroll',
+          tabIndex: 0,
+          attrs: { role: 'region', 'aria-label': 'Destination tables (scrolls sideways when narrow)' },
+        },
         el('table', { className: 'small' }, el('thead', {}, headRow), el('tbody', {}, rows)),
       ),
       tables.next_cursor ? el('p', { className: 'muted' }, `first ${items.length} shown`) : null,
