@@ -17,7 +17,8 @@ import {
   WIDTHS,
 } from './browser-kit.ts';
 import { type FakeApi, startFakeApi } from './fake-api.ts';
-import { connectionItem, SPECS, summaryOf, sweepRecord } from './fixtures.ts';
+import { connectionItem, SPECS } from './fixtures.ts';
+import { disabledWebhook, summaryOf, sweepRecord } from './summary-fixtures.ts';
 
 /** The page's states around the list, with answers only a fake server can give on demand. */
 patientPolls();
@@ -229,19 +230,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard states', () => {
       // Prepare: the sweep saw our webhook disabled.
       const now = Date.now();
       const connections = SPECS.map((spec) => connectionItem(spec, now));
-      const base = summaryOf(connections, now) as { registered_webhook: Record<string, unknown> };
-      const disabled = {
-        ...base.registered_webhook,
-        active: false,
-        active_checked_at: new Date(now - 60_000).toISOString(),
-      };
-      api.reset({
-        summary: summaryOf(connections, now, {
-          webhook_active: false,
-          registered_webhook: disabled,
-          last_webhook_at: new Date(now - 3 * 3600e3).toISOString(),
-        }),
-      });
+      api.reset({ summary: disabledWebhook(connections, now, 1, 180) });
       // A browser of its own: a fake clock is installed for a whole browser context.
       const clockProfile = mkdtempSync(join(tmpdir(), 'fivetran-metadata-chromium-clock-'));
       const clocked = await launchChromium(clockProfile, { width, height: 900 });
@@ -254,10 +243,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard states', () => {
       await screenshot(page, 'webhook-disabled');
 
       // Act: `webhook status --reactivate`, and the summary says active; one refresh interval passes.
-      api.account.summary = summaryOf(connections, now, {
-        webhook_active: true,
-        registered_webhook: { ...disabled, active: true },
-      });
+      api.account.summary = summaryOf(connections, now);
       await page.clock.fastForward(30_000);
 
       // Assess
@@ -271,18 +257,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard states', () => {
       // Prepare
       const now = Date.now();
       const connections = SPECS.map((spec) => connectionItem(spec, now));
-      const base = summaryOf(connections, now) as { registered_webhook: Record<string, unknown> };
-      api.reset({
-        summary: summaryOf(connections, now, {
-          webhook_active: false,
-          registered_webhook: {
-            ...base.registered_webhook,
-            active: false,
-            active_checked_at: new Date(now - 600_000).toISOString(),
-          },
-          last_webhook_at: new Date(now - 20_000).toISOString(),
-        }),
-      });
+      // The sweep saw it disabled 10 min ago; an event arrived 20 s ago.
+      api.reset({ summary: disabledWebhook(connections, now, 10, 1 / 3) });
 
       // Act
       await open();

@@ -9,10 +9,10 @@ import {
   type Json,
   SPECS,
   schemaChangesOf,
-  summaryOf,
   syncRuns,
   tablesOf,
 } from './fixtures.ts';
+import { summaryOf } from './summary-fixtures.ts';
 
 /**
  * What the fake API answers; tests change it between steps. It serves the real page (with its real CSP)
