@@ -10,12 +10,21 @@ import { signBody } from '#commons/webhook/signature';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
 import { connection, putGroup, saveConnections, sweepRecord } from '../read/read-fixture.ts';
 import { CHROMIUM, launchChromium } from '../support/chromium.ts';
+import {
+  accessibilityViolations,
+  clearStorage,
+  openPage,
+  patientPolls,
+  query,
+  rowHealths,
+  screenshot,
+  sidewaysOverflow,
+  visibleText,
+  WIDTHS,
+} from './browser-kit.ts';
 
 // The README's screenshot is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
-const SCREENSHOT =
-  process.env.UPDATE_SCREENSHOT === '1'
-    ? join(import.meta.dirname, '../../docs/dashboard.png')
-    : join(tmpdir(), 'fivetran-metadata-dashboard.png');
+const README_SCREENSHOT = join(import.meta.dirname, '../../docs/dashboard.png');
 
 /** Four destinations and 28 connections of every health, one of them with a sync history. */
 const GROUPS = [
@@ -88,12 +97,13 @@ async function seed(server: LocalServer): Promise<void> {
   );
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium', () => {
+patientPolls();
+
+describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium on the local server', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fivetran-metadata-browser-'));
   const profile = mkdtempSync(join(tmpdir(), 'fivetran-metadata-chromium-'));
   let server: LocalServer;
   let browser: BrowserContext;
-  let page: Page;
   let changeLog: HealthNotifier | null = null;
 
   beforeAll(async () => {
@@ -105,7 +115,6 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium', () => {
     await seed(server);
     // A fresh profile directory per run: nothing cached or stored from an earlier run.
     browser = await launchChromium(profile);
-    page = await browser.newPage();
   });
   afterAll(async () => {
     await browser?.close();
@@ -114,64 +123,63 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium', () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it('shows every connection with its health, failing first', async () => {
-    // Act
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+  describe.each(WIDTHS)('at %i px', (width) => {
+    let page: Page;
+    let problems: string[];
+    afterAll(async () => {
+      await page?.close();
     });
-    await page.goto(server.url);
-    await expect.poll(() => page.locator('#rows tr').count()).toBe(29);
 
-    // Assess
-    const healths = await page.$$eval('#rows tr', (rows) =>
-      rows.map((row) => row.getAttribute('data-health')),
-    );
-    expect(healths.slice(0, 5)).toEqual(['failing', 'failing', 'failing', 'failing', 'failing']);
-    expect(new Set(healths)).toEqual(new Set(['failing', 'delayed', 'paused', 'healthy']));
-    expect(await page.textContent('#counts')).toMatch(/29\s*all/);
-    expect(await page.textContent('#rows')).toContain('Analytics warehouse (snowflake)');
-    expect(errors).toEqual([]);
-  });
+    it('shows every connection, failing first, each failing row saying why', async () => {
+      // Act
+      ({ page, problems } = await openPage(browser, width, server.url));
+      await expect.poll(() => page.locator('#rows tr').count()).toBe(29);
 
-  it('narrows the rows with the health filter', async () => {
-    // Act
-    await page.selectOption('#health', 'failing');
-    await expect.poll(() => page.locator('#rows tr:not([data-health="failing"])').count()).toBe(0);
+      // Assess
+      const healths = await rowHealths(page);
+      expect(healths.slice(0, 5)).toEqual(['failing', 'failing', 'failing', 'failing', 'failing']);
+      expect(new Set(healths)).toEqual(new Set(['failing', 'delayed', 'paused', 'healthy']));
+      const reasons = await page.$$eval('#rows tr[data-health="failing"] td.reason', (cells) =>
+        cells.map((cell) => cell.textContent ?? ''),
+      );
+      expect(reasons).toHaveLength(5);
+      for (const reason of reasons) expect(reason).toMatch(/Sync failed: Connection reset by peer/);
+      expect(await visibleText(page, '#counts')).toMatch(/29\s*all/);
+      expect(await page.textContent('#rows')).toContain('Analytics warehouse (snowflake)');
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(problems).toEqual([]);
+    });
 
-    // Assess
-    const rows = await page.$$eval('#rows tr', (all) => all.map((row) => row.getAttribute('data-id')));
-    expect(rows).toHaveLength(5);
-    expect(rows).toContain('sf_prod');
-    expect(await page.getAttribute('#counts [data-health="failing"]', 'aria-pressed')).toBe('true');
-  });
+    it('opens filtered from /?health=failing and opens a connection’s sync timeline and events', async () => {
+      // Act
+      await page.goto(`${server.url}/?health=failing`);
+      await expect
+        .poll(() => rowHealths(page))
+        .toEqual(['failing', 'failing', 'failing', 'failing', 'failing']);
+      expect(await page.getAttribute('#counts [data-health="failing"]', 'aria-pressed')).toBe('true');
+      await page.click('#rows tr[data-id="sf_prod"] a');
+      await page.waitForSelector('.sec-timeline g.run');
 
-  it('opens a connection’s detail with a bar per completed sync and its events', async () => {
-    // Act
-    await page.click('#rows tr[data-id="sf_prod"] button');
-    await page.waitForSelector('#chart rect.bar');
-
-    // Assess
-    const bars = await page.$$eval('#chart rect.bar', (all) =>
-      all.map((bar) => bar.getAttribute('data-status')),
-    );
-    expect(bars).toHaveLength(16);
-    expect(bars.filter((status) => status === 'FAILURE')).toHaveLength(2);
-    expect(await page.textContent('#detail-title')).toContain('salesforce_production');
-    expect(await page.$$eval('#events tr', (rows) => rows.length)).toBe(20);
-    expect(await page.textContent('#changes')).toMatch(/salesforce_production: healthy → failing/);
-  });
-
-  it('saves a screenshot for the README', async () => {
-    // Act
-    await page.selectOption('#health', '');
-    await expect.poll(() => page.locator('#rows tr').count()).toBe(29);
-    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-
-    // Assess
-    expect(existsSync(SCREENSHOT)).toBe(true);
+      // Assess
+      expect(query(page).get('connection')).toBe('sf_prod');
+      const bars = await page.$$eval('.sec-timeline g.run', (all) =>
+        all.map((bar) => bar.getAttribute('data-status')),
+      );
+      expect(bars).toHaveLength(16);
+      expect(bars.filter((status) => status === 'FAILURE')).toHaveLength(2);
+      expect(await visibleText(page, '#detail-title')).toContain('salesforce_production');
+      expect(await visibleText(page, '#detail-reason')).toMatch(/Sync failed: Connection reset by peer/);
+      expect(await page.locator('#events li').count()).toBe(20);
+      expect(await page.getAttribute('#events time', 'title')).toMatch(/\d{4}-\d\d-\d\dT/);
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.goBack();
+      await expect.poll(() => page.locator('#list-view').isVisible()).toBe(true);
+      expect(await visibleText(page, '#changes')).toMatch(/salesforce_production: healthy → ✕ failing/);
+      await screenshot(page, 'local-failing');
+      expect(problems).toEqual([]);
+    });
   });
 });
 
@@ -182,11 +190,107 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium, demo mode (what `
   let browser: BrowserContext;
 
   beforeAll(async () => {
+    browser = await launchChromium(profile);
     server = await startLocalServer(loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), {
       sweeps: true,
       demo: { syncEveryMs: 150 },
       log: () => {},
     });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  describe.each(WIDTHS)('at %i px', (width) => {
+    let page: Page;
+    afterAll(async () => {
+      await page?.close();
+    });
+
+    it('says it is a demo, lists the 40 simulated connections, and never warns of a missing webhook', async () => {
+      // Act: the page opens as the server starts (its first sweep may still be running).
+      const warnings = new Set<string>();
+      ({ page } = await openPage(browser, width, server.url));
+      await expect
+        .poll(
+          async () => {
+            for (const text of await page.$$eval('#banners .banner', (all) =>
+              all.map((b) => b.textContent ?? ''),
+            )) {
+              warnings.add(text);
+            }
+            return page.locator('#rows tr').count();
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(40);
+
+      // Assess
+      expect([...warnings]).toEqual([]);
+      expect(await visibleText(page, '#mode')).toMatch(/DEMO/);
+      expect(await visibleText(page, '#counts')).toMatch(/40\s*all/);
+      const failing = await page.$$eval('#rows tr[data-health="failing"] td.reason', (cells) =>
+        cells.map((cell) => cell.textContent ?? ''),
+      );
+      expect(failing.length).toBeGreaterThan(0);
+      for (const reason of failing) expect(reason.replace('—', '').trim()).not.toBe('');
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await screenshot(page, 'demo');
+      if (process.env.UPDATE_SCREENSHOT === '1' && width === WIDTHS[0]) {
+        mkdirSync(join(README_SCREENSHOT, '..'), { recursive: true });
+        await page.screenshot({ path: README_SCREENSHOT });
+      }
+    });
+
+    it('follows "Sweep now" to the end of the sweep and refreshes', async () => {
+      // Prepare
+      const requests: string[] = [];
+      page.on('request', (request) =>
+        requests.push(`${request.method()} ${new URL(request.url()).pathname}`),
+      );
+      const before = (await (await fetch(`${server.url}/api/sweeps?limit=1`)).json()) as {
+        items: { id: string }[];
+      };
+
+      // Act
+      await page.click('#sweep-now');
+
+      // Assess: a new sweep ran to its end, and the page read the connections again after it.
+      await expect
+        .poll(() => visibleText(page, '#sweep-result'), { timeout: 20_000 })
+        .toMatch(/sweep succeeded · 40 connections/);
+      const after = (await (await fetch(`${server.url}/api/sweeps?limit=1`)).json()) as {
+        items: { id: string }[];
+      };
+      expect(after.items[0]?.id).not.toBe(before.items[0]?.id);
+      const followed = requests.lastIndexOf('GET /api/sweeps');
+      await expect.poll(() => requests.slice(followed).includes('GET /api/connections')).toBe(true);
+      expect(requests).toContain('POST /api/sweeps');
+      await expect.poll(() => page.locator('#sweep-now').isEnabled()).toBe(true);
+    });
+  });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium, a server that requires a token', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fivetran-metadata-browser-token-'));
+  const profile = mkdtempSync(join(tmpdir(), 'fivetran-metadata-chromium-token-'));
+  const token = 'a-long-local-token-for-the-test';
+  let server: LocalServer;
+  let browser: BrowserContext;
+
+  beforeAll(async () => {
+    server = await startLocalServer(
+      loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, API_TOKEN: token }),
+      { log: () => {} },
+    );
+    await saveConnections(server.store, [
+      connection('pg_main', { health: 'failing' }),
+      connection('sheets_ops'),
+    ]);
     browser = await launchChromium(profile);
   });
   afterAll(async () => {
@@ -196,33 +300,38 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium, demo mode (what `
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it('shows the simulated account, says it is a demo, and opens a connection’s detail', async () => {
-    // Prepare: the at-start sweep has listed the 40 simulated connections.
-    await expect
-      .poll(
-        async () =>
-          ((await (await fetch(`${server.url}/api/summary`)).json()) as { connections_total: number })
-            .connections_total,
-        {
-          timeout: 20_000,
-        },
-      )
-      .toBe(40);
-    const page = await browser.newPage();
+  it.each(WIDTHS)(
+    'asks for the token at %i px, draws nothing else, then shows the account',
+    async (width) => {
+      // Act
+      const { page, problems } = await openPage(browser, width, server.url);
+      await clearStorage(page);
+      await page.reload();
+      await page.locator('#auth').waitFor();
 
-    // Act
-    await page.goto(server.url);
-    await expect.poll(() => page.locator('#rows tr').count(), { timeout: 10_000 }).toBe(40);
-    await page.click('#rows tr button');
-    await page.waitForSelector('#detail:not([hidden])');
+      // Assess: the server answered 401 with `www-authenticate: Bearer`, and the page shows only the prompt.
+      const answer = await fetch(`${server.url}/api/summary`);
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await page.locator('#list-view').isHidden()).toBe(true);
+      expect(await page.locator('#prev').isVisible()).toBe(false);
+      expect(await page.locator('#rows tr').count()).toBe(0);
+      await screenshot(page, 'local-token');
 
-    // Assess
-    expect(await page.textContent('#mode')).toMatch(/demo account/);
-    expect(await page.textContent('#counts')).toMatch(/40\s*all/);
-    expect(await page.textContent('#detail-title')).not.toBe('');
-  });
+      // Act
+      await page.fill('#token', token);
+      await page.press('#token', 'Enter');
+
+      // Assess
+      await expect.poll(() => page.locator('#rows tr').count()).toBe(2);
+      expect(await visibleText(page, '#rows tr[data-id="pg_main"] td.reason')).toMatch(/Sync failed/);
+      expect(problems).toEqual([]);
+      await clearStorage(page);
+      await page.close();
+    },
+  );
 });
 
 if (!existsSync(CHROMIUM)) {
-  console.warn(`test/browser/dashboard.test.ts skipped: no Chromium at ${CHROMIUM} (CI installs it)`);
+  console.warn(`test/browser skipped: no Chromium at ${CHROMIUM} (CI installs it)`);
 }
