@@ -287,7 +287,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium, a server that req
       loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, API_TOKEN: token }),
       { log: () => {} },
     );
-    await saveConnections(server.store, [
+    await saveConnections(server.writer, [
       connection('pg_main', { health: 'failing' }),
       connection('sheets_ops'),
     ]);
