@@ -1,5 +1,5 @@
 import type { AlertContent, AlertTone } from './alert-content.ts';
-import { plainText, SLACK_LIMITS, slackText } from './alert-text.ts';
+import { SLACK_LIMITS, slackText } from './alert-text.ts';
 
 /**
  * A Slack incoming-webhook payload: Block Kit blocks plus a plain `text` fallback (what notifications and
@@ -69,7 +69,8 @@ export function slackMessage(content: AlertContent): SlackPayload {
       type: 'header',
       text: {
         type: 'plain_text',
-        text: plainText(`${emoji} ${content.title}`, SLACK_LIMITS.header),
+        // Slack asks for `&`, `<`, `>` escaped in every text field, plain_text too.
+        text: slackText(`${emoji} ${content.title}`, SLACK_LIMITS.header),
         emoji: false,
       },
     },
