@@ -25,17 +25,19 @@ export interface AlertContent {
   readonly tone: AlertTone;
 }
 
-const REASON_LABELS: Record<string, string> = {
-  paused: 'Paused',
-  setup_broken: 'Setup broken',
-  task_open: 'Open task',
-  sync_failed: 'Sync failed',
-  connection_failure: 'Connection failure',
-  setup_incomplete: 'Setup incomplete',
-  first_sync_pending: 'First sync pending',
-  delayed: 'Delayed',
-  late: 'Late',
-};
+const REASON_LABELS = new Map<string, string>(
+  Object.entries({
+    paused: 'Paused',
+    setup_broken: 'Setup broken',
+    task_open: 'Open task',
+    sync_failed: 'Sync failed',
+    connection_failure: 'Connection failure',
+    setup_incomplete: 'Setup incomplete',
+    first_sync_pending: 'First sync pending',
+    delayed: 'Delayed',
+    late: 'Late',
+  }),
+);
 
 /** `2026-05-22 00:06 UTC`: readable in every client, unambiguous across time zones. */
 export function formatInstant(iso: string): string {
@@ -58,7 +60,7 @@ function groupLabel(connection: ConnectionRef): string | null {
 
 function reasonText(reason: HealthReason | null): string | null {
   if (!reason) return null;
-  const label = REASON_LABELS[reason.code] ?? reason.code;
+  const label = REASON_LABELS.get(reason.code) ?? reason.code;
   const message = sanitizeText(reason.message);
   return message ? `${label}: ${message}` : label;
 }

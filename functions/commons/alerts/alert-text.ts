@@ -45,7 +45,11 @@ export function plainText(value: string | null | undefined, max: number): string
   return escapeAndClip(sanitizeText(value), max, (ch) => ch);
 }
 
-const SLACK_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const SLACK_ENTITIES = new Map([
+  ['&', '&amp;'],
+  ['<', '&lt;'],
+  ['>', '&gt;'],
+]);
 
 /**
  * Broadcast words Slack may turn into notifications; a zero-width space after the `@` keeps the text
@@ -56,7 +60,7 @@ const SLACK_BROADCAST = /@(channel|here|everyone)\b/gi;
 /** Slack mrkdwn: `&`, `<`, `>` as entities (so no `<!channel>`, `<@user>`, `<url|text>`), broadcasts defused. */
 export function slackText(value: string | null | undefined, max: number): string {
   const defused = sanitizeText(value).replace(SLACK_BROADCAST, '@\u200b$1');
-  return escapeAndClip(defused, max, (ch) => SLACK_ENTITIES[ch] ?? ch);
+  return escapeAndClip(defused, max, (ch) => SLACK_ENTITIES.get(ch) ?? ch);
 }
 
 /** Undoes `slackText` (tests use it to prove nothing but the escaping changed the text). */
