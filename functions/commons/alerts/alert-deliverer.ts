@@ -202,6 +202,12 @@ export async function deliverDueAlerts(options: DeliverAlertsOptions): Promise<D
     await Promise.all(
       CHANNEL_NAMES.map(async (channel) => {
         for (const item of batch.filter((candidate) => candidate.channel === channel)) {
+          if (remaining() < settings.timeoutMs + 1_000) {
+            // Out of time: hand the claim back now rather than let it wait out its lease.
+            const error = item.last_error ?? 'waiting: deliverer out of time';
+            await outbox.scheduleRetry(item.id, { attempts: item.attempts, dueAt: now(), error }, now());
+            continue;
+          }
           await deliverOne(item);
         }
       }),
