@@ -56,7 +56,7 @@ export interface ChannelFault {
 export interface AlertOutbox {
   /**
    * Stores new items. An id already present is left alone, except a pending unclaimed item, which takes the
-   * new message, seq and due time (a settled state re-planned on each suppressed change).
+   * new message and due time (a settled state re-planned on each suppressed change); its lane and seq stay.
    */
   enqueue(items: readonly NewOutboxItem[], now: Date): Promise<void>;
   /** Marks pending, unclaimed items `cancelled` (a held change replaced by a flapping message). */

@@ -45,7 +45,6 @@ export function memoryAlertOutbox(): MemoryAlertOutbox {
         } else if (existing.status === 'pending' && !leased(existing, now)) {
           update(item.id, now, {
             message: structuredClone(item.message),
-            seq: item.seq,
             due_at: item.due_at,
           });
         }

@@ -38,7 +38,7 @@ export function describeAlertOutboxContract(name: string, create: () => Promise<
       expect(await outbox.claimDue(later(2), 10, 60_000)).toEqual([]);
     });
 
-    it('replaces a pending item with the newer plan (message, seq, due time)', async () => {
+    it('replaces a pending item with the newer plan (message, due time), keeping its place in the lane', async () => {
       // Prepare
       const outbox = await create();
       await outbox.enqueue([item('s#slack', 'slack|c1', '1', 600)], T0);
@@ -49,7 +49,12 @@ export function describeAlertOutboxContract(name: string, create: () => Promise<
       // Assess
       expect(await outbox.claimDue(later(899), 10, 60_000)).toEqual([]);
       const [claimed] = await outbox.claimDue(later(900), 10, 60_000);
-      expect(claimed).toMatchObject({ id: 's#slack', seq: '2', status: 'pending', attempts: 0 });
+      expect(claimed).toMatchObject({
+        id: 's#slack',
+        seq: '1',
+        due_at: later(900).toISOString(),
+        attempts: 0,
+      });
     });
 
     it('sends a lane in seq order, one at a time, even when a later item is due first', async () => {
