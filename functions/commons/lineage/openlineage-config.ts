@@ -59,7 +59,10 @@ const envSchema = z
     OPENLINEAGE_NAMESPACE: optionalText.pipe(
       z
         .string()
-        .max(MAX_NAMESPACE_LENGTH, `is longer than ${MAX_NAMESPACE_LENGTH} characters`)
+        .max(
+          MAX_NAMESPACE_LENGTH,
+          `is longer than ${MAX_NAMESPACE_LENGTH.toLocaleString('en-US')} characters`,
+        )
         .refine((value) => !hasControlCharacters(value), 'must not contain control characters')
         .optional(),
     ),
