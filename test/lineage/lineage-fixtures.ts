@@ -78,7 +78,7 @@ export const START: SyncTransition = {
   at: '2026-05-01T10:00:00.000Z',
 };
 
-export const SUCCEEDED: SyncTransition = {
+export const SUCCEEDED: Extract<SyncTransition, { kind: 'end' }> = {
   kind: 'end',
   sync_id: 'b1c2d3e4-0000-4000-8000-00000000aaaa',
   at: '2026-05-01T10:07:30.000Z',
@@ -87,7 +87,7 @@ export const SUCCEEDED: SyncTransition = {
   task_type: null,
 };
 
-export const FAILED: SyncTransition = {
+export const FAILED: Extract<SyncTransition, { kind: 'end' }> = {
   kind: 'end',
   sync_id: 'b1c2d3e4-0000-4000-8000-00000000aaaa',
   at: '2026-05-01T10:03:00.000Z',

@@ -96,7 +96,7 @@ describe('OpenLineage run events for a sync', () => {
             namespace: 'postgres://db.shop.example:5432',
             name: 'shop.public.orders',
             field: 'id',
-            transformations: [{ type: 'DIRECT', subtype: 'IDENTITY', description: '', masking: false }],
+            transformations: [{ type: 'DIRECT', subtype: 'IDENTITY', masking: false }],
           },
         ],
       },
@@ -122,6 +122,27 @@ describe('OpenLineage run events for a sync', () => {
       name: 'shop_pg_public.orders',
     });
     expect(openLineageErrors(db)).toEqual([]);
+  });
+
+  it('clips hostile names and ids from Fivetran into a valid event', () => {
+    // Prepare
+    const context = postgresContext(DESTINATIONS.snowflake ?? null);
+    const long = 'q'.repeat(50_000);
+    const hostile = {
+      ...context,
+      accountId: long,
+      connection: { ...context.connection, id: long, schema: long },
+    };
+
+    // Act
+    const { event } = buildSyncRunEvent(hostile, { ...FAILED, reason: long });
+
+    // Assess
+    expect(event.job.name).toHaveLength(1_024);
+    expect(event.job.namespace.length).toBeLessThanOrEqual(1_024 + 'fivetran://'.length);
+    expect(String(event.run.facets?.errorMessage?.message).length).toBeLessThanOrEqual(4_096);
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(MAX_EVENT_BYTES);
+    expect(openLineageErrors(event)).toEqual([]);
   });
 
   it('carries the failure reason in the errorMessage run facet', () => {

@@ -1,4 +1,4 @@
-import type { TableName } from '../tables/table-item.ts';
+import { clipId, type TableName } from '../tables/table-item.ts';
 
 /**
  * Dataset names by OpenLineage's naming conventions (website/docs/spec/naming.md of OpenLineage/OpenLineage,
@@ -57,8 +57,11 @@ export type TableNamer = (table: TableName) => DatasetId;
 
 const textOf = (config: Readonly<Record<string, unknown>> | null, key: string): string | null => {
   const value = config?.[key];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  return typeof value === 'string' && value.trim() !== '' ? clipId(value.trim()) : null;
 };
+
+/** The longest host name DNS allows: anything longer is not a host we can name a dataset by. */
+const MAX_HOST_LENGTH = 253;
 
 function portOf(config: Readonly<Record<string, unknown>> | null, fallback: number): number {
   const raw = config?.port;
@@ -72,7 +75,7 @@ function hostOf(config: Readonly<Record<string, unknown>> | null, key = 'host'):
   if (raw === null) return null;
   const bare = raw.replace(/^[a-z]+:\/\//i, '').replace(/[/?#].*$/, '');
   const host = bare.toLowerCase().replace(/\.$/, '');
-  return /^[a-z0-9.\-_[\]:]+$/.test(host) ? host : null;
+  return host.length <= MAX_HOST_LENGTH && /^[a-z0-9.\-_[\]:]+$/.test(host) ? host : null;
 }
 
 /** The Snowflake account part of a `*.snowflakecomputing.com` host, normalised as OpenLineage names it. */

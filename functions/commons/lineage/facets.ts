@@ -67,7 +67,7 @@ export function columnLineageFacet(columns: readonly TableColumn[], input: Datas
       .map((column) => {
         const transformation = column.hashed
           ? { type: 'DIRECT', subtype: 'TRANSFORMATION', description: 'hashed by Fivetran', masking: true }
-          : { type: 'DIRECT', subtype: 'IDENTITY', description: '', masking: false };
+          : { type: 'DIRECT', subtype: 'IDENTITY', masking: false };
         const inputField = { namespace: input.namespace, name: input.name, field: column.name };
         return [
           column.destination_name,

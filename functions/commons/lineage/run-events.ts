@@ -172,7 +172,10 @@ export function buildSyncRunEvent(context: SyncLineageContext, transition: SyncT
   const destinationId = context.destination?.id ?? connection.group_id;
   const nameOutput = destinationNamer(context.destination) ?? fallbackNamer(context.accountId, destinationId);
   const nameInput = sourceNamer(connection.service, connection.config);
-  const description = `Fivetran ${connection.service ?? 'unknown'} connection ${connection.id} into destination ${destinationId ?? 'unknown'}`;
+  const description = messageText(
+    `Fivetran ${connection.service ?? 'unknown'} connection ${connection.id} into destination ${destinationId ?? 'unknown'}`,
+    MAX_MESSAGE_LENGTH,
+  );
   const skeleton: RunEvent = {
     eventType,
     eventTime: transition.at,
@@ -185,8 +188,8 @@ export function buildSyncRunEvent(context: SyncLineageContext, transition: SyncT
         : {}),
     },
     job: {
-      namespace: context.namespace ?? `fivetran://${context.accountId}`,
-      name: connection.schema,
+      namespace: context.namespace ?? `fivetran://${clipId(context.accountId)}`,
+      name: clipId(connection.schema),
       facets: { jobType: jobTypeFacet(), documentation: documentationFacet(description) },
     },
     inputs: [],
