@@ -189,7 +189,7 @@ export function destinationNamer(destination: DestinationInfo | null): TableName
  * (never under a platform scheme we would be guessing): `fivetran://{account}/{destination id}`.
  */
 export function fallbackNamer(accountId: string, destinationId: string | null): TableNamer {
-  const namespace = `fivetran://${accountId}/${destinationId ?? 'unknown-destination'}`;
+  const namespace = `fivetran://${clipId(accountId)}/${clipId(destinationId ?? 'unknown-destination')}`;
   return (table) => ({ namespace, name: `${table.schema}.${table.table}` });
 }
 

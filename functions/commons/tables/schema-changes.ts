@@ -104,14 +104,17 @@ class ChangeList {
 
 const tableKey = (table: DestinationTable): Key => [table.source.schema, table.source.table];
 
-/** Both sides' entries in key order, paired where the same key is on both. */
-function merge<T>(before: readonly T[], after: readonly T[], keyOf: (item: T) => Key) {
+/** Both sides' entries in key order, paired by identity (`idOf`) where the same entry is on both. */
+function merge<T>(
+  before: readonly T[],
+  after: readonly T[],
+  keyOf: (item: T) => Key,
+  idOf: (item: T) => string,
+) {
   const pairs = new Map<string, { key: Key; before?: T; after?: T }>();
-  for (const item of before) pairs.set(JSON.stringify(keyOf(item)), { key: keyOf(item), before: item });
-  for (const item of after) {
-    const name = JSON.stringify(keyOf(item));
-    pairs.set(name, { key: keyOf(item), ...pairs.get(name), after: item });
-  }
+  for (const item of before) pairs.set(idOf(item), { key: keyOf(item), before: item });
+  for (const item of after)
+    pairs.set(idOf(item), { key: keyOf(item), ...pairs.get(idOf(item)), after: item });
   return [...pairs.values()].sort((a, b) => compareKeys(a.key, b.key));
 }
 
@@ -125,7 +128,7 @@ function diffColumns(before: DestinationTable, after: DestinationTable, out: Cha
     { keys: previous.map(keyOf), omitted: before.columns_omitted },
     { keys: next.map(keyOf), omitted: after.columns_omitted },
   ]);
-  for (const pair of merge(previous, next, keyOf)) {
+  for (const pair of merge(previous, next, keyOf, (column) => column.name)) {
     const column = pair.key[0] as string;
     if (pair.before && pair.after) {
       if (pair.before.enabled !== pair.after.enabled) {
@@ -163,7 +166,8 @@ export function diffTableSets(previous: DestinationTableSet | null, next: Destin
     { keys: previous.tables.map(tableKey), omitted: previous.tables_omitted },
     { keys: next.tables.map(tableKey), omitted: next.tables_omitted },
   ]);
-  for (const pair of merge(previous.tables, next.tables, tableKey)) {
+  // Paired by table_id (the full source names' hash): two long names clipped alike stay two tables.
+  for (const pair of merge(previous.tables, next.tables, tableKey, (table) => table.table_id)) {
     const [schema, table] = pair.key as [string, string];
     const { before, after } = pair;
     if (before && after) {
