@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alertEnvFromSecret, hasAlertChannels, parseAlertConfig } from '#commons/alerts/alert-config';
-import { ConfigError } from '#commons/config';
+import { ConfigError } from '#commons/config/env';
 
 const SLACK = 'https://hooks.slack.com/services/T0000/B0000/notarealsecret';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '#commons/config';
+import { ConfigError } from '#commons/config/env';
 import { jobNamespace, parseOpenLineageConfig } from '#commons/lineage/openlineage-config';
 
 const KEY = 'ol-key-Secret-123';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, type Env, isLoopbackHost } from '../config.ts';
+import { ConfigError, type Env } from '../config/env.ts';
+import { isLoopbackHost } from '../config/fivetran-settings.ts';
 import { ALERT_HEALTH_VALUES, type AlertHealth, alertHealthSchema } from './alert-model.ts';
 import { PAGERDUTY_EVENTS_URL } from './pagerduty-event.ts';
 

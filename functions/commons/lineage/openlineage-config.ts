@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { ConfigError, type Env, isLoopbackHost } from '../config.ts';
+import { ConfigError, type Env } from '../config/env.ts';
+import { isLoopbackHost } from '../config/fivetran-settings.ts';
 import { hasControlCharacters } from './plain-text.ts';
 
 /** Where lineage events go. Null from the parser means lineage is off (no OPENLINEAGE_URL). */

@@ -1,5 +1,6 @@
+import { toInstantMs } from '../lib/instant.ts';
 import { clipId, type DestinationTable } from '../tables/table-item.ts';
-import { type FivetranEvent, toInstantMs } from '../webhook/parse-event.ts';
+import type { FivetranEvent } from '../webhook/parse-event.ts';
 import {
   type DatasetId,
   type DestinationInfo,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { toInstantMs } from '../webhook/parse-event.ts';
+import { toInstantMs } from '../lib/instant.ts';
 
 /** The connection's health words; a transformation uses the same, so one filter reads both. */
 export const TRANSFORMATION_HEALTH_VALUES = ['failing', 'pending', 'delayed', 'paused', 'healthy'] as const;

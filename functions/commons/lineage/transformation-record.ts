@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { toInstantMs } from '../lib/instant.ts';
 import { clipId, MAX_ID_LENGTH } from '../tables/table-item.ts';
-import { type FivetranEvent, toInstantMs } from '../webhook/parse-event.ts';
+import type { FivetranEvent } from '../webhook/parse-event.ts';
 import { transformationHealth, transformationHealthSchema } from './transformation-health.ts';
 
 /** `TransformationResponse.status` values in Fivetran's OpenAPI; any other string is kept as sent. */
