@@ -233,8 +233,8 @@ describe('simulator: deliveries from simulated syncs', () => {
       expect(data.status).toBe(outcome);
       if (outcome === 'SUCCESSFUL') {
         expect(connection.succeeded_at).toBe(end.created);
-        expect(connection.status.tasks).toEqual([]);
-        expect(connection.status.sync_state).toBe('scheduled');
+        expect(connection.status?.tasks).toEqual([]);
+        expect(connection.status?.sync_state).toBe('scheduled');
       }
       if (outcome === 'FAILURE') {
         expect(connection.failed_at).toBe(end.created);
@@ -243,11 +243,11 @@ describe('simulator: deliveries from simulated syncs', () => {
       if (outcome === 'FAILURE_WITH_TASK') {
         expect(connection.failed_at).toBe(end.created);
         expect(data).toMatchObject({ reason: options.reason, taskType: 'reconnect_warehouse' });
-        expect(connection.status.tasks?.map((t) => t.code)).toEqual(['reconnect_warehouse']);
+        expect(connection.status?.tasks?.map((t) => t.code)).toEqual(['reconnect_warehouse']);
       }
       if (outcome === 'RESCHEDULED') {
-        expect(connection.status.sync_state).toBe('rescheduled');
-        expect(Date.parse(connection.status.rescheduled_for as string)).toBeGreaterThan(
+        expect(connection.status?.sync_state).toBe('rescheduled');
+        expect(Date.parse(connection.status?.rescheduled_for as string)).toBeGreaterThan(
           Date.parse(end.created as string),
         );
       }
@@ -268,7 +268,7 @@ describe('simulator: deliveries from simulated syncs', () => {
 
     // Assess
     expect(before).toBe('NotFound_SchemaConfig');
-    expect(during.status.sync_state).toBe('syncing');
+    expect(during.status?.sync_state).toBe('syncing');
     expect(Object.keys(after.schemas ?? {})).toHaveLength(1);
   });
 
