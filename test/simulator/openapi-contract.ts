@@ -129,7 +129,8 @@ export function violations(
     }
     for (const [prop, ref] of Object.entries(spec.arrays)) {
       const items = object[prop];
-      if (Array.isArray(items)) items.forEach((item, i) => check(ref, item, `${path}.${prop}.${i}`));
+      if (!Array.isArray(items)) continue;
+      for (const [i, item] of items.entries()) check(ref, item, `${path}.${prop}.${i}`);
     }
     for (const [prop, ref] of Object.entries(spec.maps)) {
       const map = object[prop];

@@ -41,7 +41,8 @@ export async function attempt(fetchFn: typeof fetch, request: AttemptRequest): P
       abort.abort();
       return { kind: 'too_large', status: response.status, declaredBytes: declared };
     }
-    const body = await readCapped(response, cap);
+    // An oversized success is refused whole; an oversized error body is cut (its start says enough).
+    const body = await readCapped(response, cap, !ok);
     if (body.overflowed) abort.abort();
     if (body.overflowed && ok) return { kind: 'too_large', status: response.status, declaredBytes: declared };
     return { kind: 'answer', status: response.status, headers: response.headers, text: body.text };
@@ -55,8 +56,15 @@ function declaredLength(headers: Headers): number | null {
   return value && /^\d{1,16}$/.test(value) ? Number(value) : null;
 }
 
-/** Reads at most `cap` bytes; `overflowed` when more was coming (the rest is never read). */
-async function readCapped(response: Response, cap: number): Promise<{ text: string; overflowed: boolean }> {
+/**
+ * Reads at most `cap` bytes; `overflowed` when more was coming (the rest is never read). On overflow the
+ * bytes read are decoded only when `keepOnOverflow`, so a refused answer is dropped at once.
+ */
+async function readCapped(
+  response: Response,
+  cap: number,
+  keepOnOverflow: boolean,
+): Promise<{ text: string; overflowed: boolean }> {
   if (response.body === null) return { text: '', overflowed: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -65,9 +73,9 @@ async function readCapped(response: Response, cap: number): Promise<{ text: stri
     const { done, value } = await reader.read();
     if (done) break;
     if (size + value.byteLength > cap) {
-      chunks.push(value.subarray(0, cap - size));
-      size = cap;
       await reader.cancel().catch(() => {});
+      if (!keepOnOverflow) return { text: '', overflowed: true };
+      chunks.push(value.subarray(0, cap - size));
       return { text: Buffer.concat(chunks).toString('utf8'), overflowed: true };
     }
     chunks.push(value);
