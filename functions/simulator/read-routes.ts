@@ -49,14 +49,16 @@ function syncHistory(sim: Simulator, { params, query }: ApiRequest): ApiAnswer {
   const startMs = start ?? endMs - HOUR;
   if (endMs <= startMs) return failure(400, 'InvalidInput', 'end_time must be after start_time');
   if (endMs - startMs > SEVEN_DAYS) return failure(400, 'InvalidInput', 'The maximum time range is 7 days');
-  const runs = (sim.account.runs.get(found.connection.id) ?? []).filter(
-    (run) => run.started_ms >= startMs && run.started_ms <= endMs,
-  );
+  // Paged in recording order (start time, then the order recorded: two runs may start in the same ms).
+  const runs = (sim.account.runs.get(found.connection.id) ?? [])
+    .map((run, index) => ({ run, index }))
+    .filter(({ run }) => run.started_ms >= startMs && run.started_ms <= endMs);
   const view =
     sim.knobs.syncHistory === 'unknown_shape'
-      ? (run: (typeof runs)[number]) => ({ run: run.started_ms, outcome: { kind: run.status } })
-      : runView;
-  const key = (run: (typeof runs)[number]) => `${String(run.started_ms).padStart(15, '0')}|${run.sync_id}`;
+      ? ({ run }: (typeof runs)[number]) => ({ run: run.started_ms, outcome: { kind: run.status } })
+      : ({ run }: (typeof runs)[number]) => runView(run);
+  const key = ({ run, index }: (typeof runs)[number]) =>
+    `${String(run.started_ms).padStart(15, '0')}|${String(index).padStart(6, '0')}`;
   return success(pageOf(runs, query, sim.knobs.endOfList, view, key));
 }
 

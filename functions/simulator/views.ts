@@ -55,6 +55,7 @@ export function connectionView(c: SimConnection): Json {
       created_at: c.created_at,
       succeeded_at: c.succeeded_at,
       failed_at: c.failed_at,
+      pause_after_trial: c.pause_after_trial,
       sync_frequency: c.sync_frequency,
       schedule_type: c.schedule_type,
     };
