@@ -8,7 +8,7 @@ const REFERENCE = '/work/shared/reference/fivetran-openapi.json.gz';
 
 describe('the vendored OpenAPI contract', () => {
   it.skipIf(!existsSync(REFERENCE))(
-    'is what the reference OpenAPI file says (UPDATE_OPENAPI_CONTRACT=1 rewrites it)',
+    'is what the reference OpenAPI file says (UPDATE_OPENAPI_CONTRACT=1 rewrites it; then biome --write)',
     () => {
       // Prepare
       const openapi = JSON.parse(gunzipSync(readFileSync(REFERENCE)).toString('utf8'));
