@@ -52,7 +52,7 @@ export async function startDemoAccount(options: DemoOptions): Promise<DemoAccoun
     });
     await options.webhookRegistration.save({
       webhook_id: webhook.id,
-      url: webhook.url,
+      url: webhook.url ?? options.webhookUrl,
       registered_at: webhook.created_at ?? new Date().toISOString(),
       group_id: null,
     });

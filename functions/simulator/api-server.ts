@@ -97,7 +97,7 @@ async function serve(sim: Simulator, request: IncomingMessage, response: ServerR
     return;
   }
   record(answer.status);
-  send(response, answer.status, answer.body);
+  send(response, answer.status, answer.body, { ...answer.headers });
 }
 
 async function answerFor(
@@ -108,9 +108,35 @@ async function answerFor(
   matched: ReturnType<typeof safeMatch>,
   raw: Buffer | null,
 ): Promise<ApiAnswer> {
-  if (!authorised(sim, request.headers.authorization)) {
-    return failure(401, 'AuthFailed', 'Invalid authorization credentials');
+  // Fivetran's 401 may come with no body at all (its OpenAPI file declares none).
+  if (!authorised(sim, request.headers.authorization)) return { status: 401, body: undefined };
+  const nowMs = sim.now();
+  const limit = sim.knobs.rateLimitPerHour;
+  if (!sim.rateMeter.take(limit, nowMs)) {
+    return {
+      status: 429,
+      body: {
+        code: 'TooManyRequests',
+        message: `Max ${limit} api calls allowed in one-hour rolling time period`,
+      },
+      headers: {
+        ...sim.rateMeter.headers(limit, nowMs),
+        'Retry-After': String(sim.rateMeter.retryAfterSeconds(nowMs)),
+      },
+    };
   }
+  const answer = await routeAnswer(sim, request, method, url, matched, raw);
+  return { ...answer, headers: { ...answer.headers, ...sim.rateMeter.headers(limit, nowMs) } };
+}
+
+async function routeAnswer(
+  sim: Simulator,
+  request: IncomingMessage,
+  method: string,
+  url: URL,
+  matched: ReturnType<typeof safeMatch>,
+  raw: Buffer | null,
+): Promise<ApiAnswer> {
   const accept = request.headers.accept;
   if (accept && accept !== '*/*' && !ACCEPTED_MEDIA.test(accept.trim())) {
     return failure(406, 'NotAcceptable', `Unsupported Accept header: ${accept}`);

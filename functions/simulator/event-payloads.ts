@@ -1,6 +1,6 @@
-import type { Connection } from '#commons/fivetran/schemas';
 import { DUMMY_CONNECTION_ID, DUMMY_GROUP_ID } from '#commons/webhook/parse-event';
-import { iso } from './account-generator.ts';
+import type { SimConnection } from './account.ts';
+import { iso } from './connection-generator.ts';
 import type { Random } from './prng.ts';
 
 export type EventPayload = Record<string, unknown>;
@@ -12,7 +12,7 @@ export type EventPayload = Record<string, unknown>;
  */
 export function connectionEvent(
   event: string,
-  connection: Connection,
+  connection: Pick<SimConnection, 'id' | 'service' | 'schema' | 'group_id'>,
   createdMs: number,
   extra: { readonly syncId?: string; readonly data?: Record<string, unknown> } = {},
 ): EventPayload {

@@ -32,23 +32,30 @@ export function readLimit(raw: string | null): number {
   return value;
 }
 
-/** One page of `items` (any order; paged by id) as Fivetran's `data`: `{items, next_cursor}`. */
-export function pageOf<T extends { readonly id: string }>(
+/**
+ * One page of `items` (any order; paged by `keyOf`, the id by default) as Fivetran's `data`:
+ * `{items, next_cursor}`, each item shown through `view`.
+ */
+export function pageOf<T, V = T>(
   items: Iterable<T>,
   query: URLSearchParams,
   endOfList: EndOfList,
-): { items: T[]; next_cursor?: string | null } {
+  view: (item: T) => V = (item) => item as unknown as V,
+  keyOf: (item: T) => string = (item) => String((item as { id?: unknown }).id),
+): { items: V[]; next_cursor?: string | null } {
   const limit = readLimit(query.get('limit'));
   const cursor = query.get('cursor');
   const after = cursor ? decodeCursor(cursor) : null;
   const sorted = [...items]
-    .filter((item) => after === null || item.id > after)
-    .sort((a, b) => compare(a.id, b.id));
+    .map((item) => ({ item, key: keyOf(item) }))
+    .filter(({ key }) => after === null || key > after)
+    .sort((a, b) => compare(a.key, b.key));
   const page = sorted.slice(0, limit);
   const last = page.at(-1);
-  if (sorted.length > limit && last) return { items: page, next_cursor: encodeCursor(last.id) };
-  if (endOfList === 'absent') return { items: page };
-  return { items: page, next_cursor: endOfList === 'null' ? null : '' };
+  const shown = page.map(({ item }) => view(item));
+  if (sorted.length > limit && last) return { items: shown, next_cursor: encodeCursor(last.key) };
+  if (endOfList === 'absent') return { items: shown };
+  return { items: shown, next_cursor: endOfList === 'null' ? null : '' };
 }
 
 function compare(a: string, b: string): number {

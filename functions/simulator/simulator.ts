@@ -1,109 +1,60 @@
 import type { AddressInfo } from 'node:net';
 import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import { RequestCounter } from '#commons/fivetran/request-counter';
-import type { Connection } from '#commons/fivetran/schemas';
-import type { SimAccount, SimWebhook } from './account.ts';
-import {
-  addGeneratedConnection,
-  generateAccount,
-  generateSchemaConfig,
-  iso,
-  SCENARIOS,
-  type Scenario,
-  taskMessage,
-} from './account-generator.ts';
+import type { SimAccount, SimConnection, SimStatus, SimWebhook } from './account.ts';
+import { addGeneratedConnection, generateAccount, SCENARIOS, type Scenario } from './account-generator.ts';
+import { classicTick, realisticTick, startHistoricalSyncs } from './activity.ts';
 import { type ApiAnswer, failure } from './api-routes.ts';
 import { createApiServer, type RequestRecord } from './api-server.ts';
-import { connectionEvent, creationProbe, dummyEvent, type EventPayload, syncId } from './event-payloads.ts';
+import { connectionEvent, creationProbe, dummyEvent, type EventPayload } from './event-payloads.ts';
 import { FaultBook } from './faults.ts';
 import { IdFactory } from './names.ts';
-import type { EndOfList } from './paging.ts';
 import { createRandom, type Random } from './prng.ts';
-import { type DeliveryKnobs, type SendResult, WebhookDeliverer } from './webhook-delivery.ts';
+import { RateMeter } from './rate-meter.ts';
+import type { ChurnCounts, SimulatorKnobs, SimulatorOptions } from './simulator-options.ts';
+import { SyncEngine, type SyncOptions, type SyncOutcome } from './sync-engine.ts';
+import { type SendResult, WebhookDeliverer } from './webhook-delivery.ts';
+
+export type { ChurnCounts, SimulatorKnobs, SimulatorOptions } from './simulator-options.ts';
+export type { SyncOptions, SyncOutcome } from './sync-engine.ts';
 
 /** Fake demo credentials: safe to print, useless anywhere but the simulator. */
 export const DEMO_API_KEY = 'demo-key';
 export const DEMO_API_SECRET = 'demo-secret';
 
-/** `sync_end` outcomes the simulator produces (Fivetran's documented `data.status` values). */
-export type SyncOutcome = 'SUCCESSFUL' | 'FAILURE' | 'FAILURE_WITH_TASK' | 'RESCHEDULED';
-
-export interface ChurnCounts {
-  readonly added?: number;
-  readonly removed?: number;
-  readonly changed?: number;
-}
-
-/** Run-time knobs; change them on `sim.knobs` at any time. */
-export interface SimulatorKnobs {
-  /** Added to every API answer. */
-  latencyMs: number;
-  endOfList: EndOfList;
-  /** A scoped key's view: only these groups (and their destinations and connections); null = everything. */
-  visibleGroupIds: string[] | null;
-  /** Event names webhook creation refuses (as Fivetran would refuse a name it does not know). */
-  unsupportedEvents: string[];
-  /** Applied just before each new `GET /v1/connections` listing: the account moves on between calls. */
-  churnBetweenListings: ChurnCounts | null;
-}
-
-export interface SimulatorOptions {
-  readonly seed?: number | string;
-  readonly groups?: number;
-  readonly connections?: number;
-  readonly apiKey?: string;
-  readonly apiSecret?: string;
-  readonly accountName?: string;
-  readonly keyKind?: 'user' | 'system';
-  readonly host?: string;
-  /** 0 picks a free port. */
-  readonly port?: number;
-  readonly latencyMs?: number;
-  readonly endOfList?: EndOfList;
-  /** Timer mode (demo): run one simulated sync every this many ms. Off by default. */
-  readonly syncEveryMs?: number | null;
-  readonly delivery?: Partial<DeliveryKnobs>;
-  readonly now?: () => number;
-}
-
-export interface SyncOptions {
-  readonly reason?: string;
-  readonly taskType?: string;
-}
-
-const DEFAULT_REASONS: Record<Exclude<SyncOutcome, 'SUCCESSFUL'>, string> = {
-  FAILURE: 'java.lang.RuntimeException: Connection reset by peer',
-  FAILURE_WITH_TASK: 'Access to the source was revoked: reconnect the source',
-  RESCHEDULED: 'Source API rate limit reached; sync rescheduled',
-};
-
 /**
  * A Fivetran account in a box: the documented REST subset over HTTP on 127.0.0.1, generated from a seed,
- * with fault knobs, and signed webhook deliveries driven by simulated syncs whose effects the REST view
- * shows too. A dev tool shipped with the product (demo mode, `npm run simulator`) and the tests' Fivetran.
+ * with fault knobs, rate-limit headers, and signed webhook deliveries driven by simulated syncs whose
+ * effects the REST view (and the sync-history endpoint) shows too. A dev tool shipped with the product
+ * (demo mode, `npm run simulator`) and the tests' Fivetran.
  */
 export class Simulator {
   readonly account: SimAccount;
   readonly faults: FaultBook;
   readonly knobs: SimulatorKnobs;
+  readonly quirks: boolean;
   /** Every request answered, by endpoint and status (same shape as the client's counter). */
   readonly requests = new RequestCounter();
   readonly requestLog: RequestRecord[] = [];
+  readonly rateMeter = new RateMeter();
   readonly deliveries: WebhookDeliverer;
   readonly credential: FivetranCredential;
   readonly now: () => number;
   #url = '';
   readonly #ids: IdFactory;
   readonly #activity: Random;
+  readonly #quirkRandom: Random | null;
+  readonly #syncs: SyncEngine;
   readonly #server = createApiServer(this);
-  readonly #activeSyncs = new Map<string, { syncId: string; startedMs: number }>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(options: SimulatorOptions = {}) {
     const seed = options.seed ?? 1;
     this.now = options.now ?? Date.now;
+    this.quirks = options.quirks ?? false;
     this.#ids = new IdFactory(createRandom(`${seed}/ids`));
     this.#activity = createRandom(`${seed}/activity`);
+    this.#quirkRandom = this.quirks ? createRandom(`${seed}/quirks`) : null;
     this.account = generateAccount(
       {
         groups: options.groups ?? 3,
@@ -111,7 +62,12 @@ export class Simulator {
         accountName: options.accountName,
         keyKind: options.keyKind,
       },
-      createRandom(`${seed}/account`),
+      {
+        account: createRandom(`${seed}/account`),
+        history: createRandom(`${seed}/history`),
+        transformations: createRandom(`${seed}/transformations`),
+        quirks: this.#quirkRandom,
+      },
       this.#ids,
       this.now(),
     );
@@ -127,7 +83,15 @@ export class Simulator {
       visibleGroupIds: null,
       unsupportedEvents: [],
       churnBetweenListings: null,
+      rateLimitPerHour: options.trial ? 500 : 20_000,
+      syncHistory: 'available',
     };
+    this.#syncs = new SyncEngine({
+      account: this.account,
+      random: this.#activity,
+      now: this.now,
+      emit: (payload, connection) => this.#emit(payload, connection),
+    });
   }
 
   /** Base URL to give a client (`FIVETRAN_API_URL`). */
@@ -149,11 +113,18 @@ export class Simulator {
     return this.#url;
   }
 
-  /** Timer mode: one simulated sync (and now and then a pause or resume) every `everyMs`. */
+  /**
+   * Timer mode: one tick every `everyMs`. Classic: an instant sync (now and then a pause or resume). With
+   * `quirks`: syncs that last seconds, clustered failures, setup changes (see `realisticTick`).
+   */
   startActivity(everyMs: number): void {
     this.stopActivity();
+    if (this.quirks) startHistoricalSyncs(this, this.#activity);
     this.#timer = setInterval(() => {
-      this.#tick().catch(() => {
+      const tick = this.quirks
+        ? Promise.resolve(realisticTick(this, this.#activity))
+        : classicTick(this, this.#activity);
+      tick.catch(() => {
         // A demo tick never takes the simulator down.
       });
     }, everyMs);
@@ -167,6 +138,7 @@ export class Simulator {
 
   async close(): Promise<void> {
     this.stopActivity();
+    this.#syncs.stopAll();
     this.deliveries.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -182,7 +154,7 @@ export class Simulator {
   }
 
   /** Connections as a listing returns them: the scoped key's view, optional group and exact-schema filters. */
-  listConnections(groupId: string | null, schema: string | null): Connection[] {
+  listConnections(groupId: string | null, schema: string | null): SimConnection[] {
     const scope = this.knobs.visibleGroupIds;
     return [...this.account.connections.values()].filter(
       (c) =>
@@ -198,11 +170,12 @@ export class Simulator {
 
   // ── Account changes, each announced by the webhook Fivetran would send ──
 
-  addConnection(options: { readonly scenario?: Scenario; readonly groupId?: string } = {}): Connection {
+  /** A new connection; with `quirks` by default as Fivetran creates one: `incomplete`, first sync pending. */
+  addConnection(options: { readonly scenario?: Scenario; readonly groupId?: string } = {}): SimConnection {
     const groupIds = [...this.account.groups.keys()];
     const groupId = options.groupId ?? this.#activity.pick(groupIds);
     if (!this.account.groups.has(groupId)) throw new Error(`no group ${groupId}`);
-    const scenario = options.scenario ?? 'no_schema';
+    const scenario = options.scenario ?? (this.quirks ? 'new' : 'no_schema');
     const connection = addGeneratedConnection(
       this.account,
       scenario,
@@ -210,6 +183,7 @@ export class Simulator {
       this.#activity,
       this.#ids,
       this.now(),
+      this.#quirkRandom,
     );
     this.#emit(connectionEvent('create_connector', connection, this.now()), connection);
     return connection;
@@ -219,12 +193,16 @@ export class Simulator {
     const connection = this.#connection(id);
     this.account.connections.delete(id);
     this.account.schemas.delete(id);
-    this.#activeSyncs.delete(id);
+    this.account.runs.delete(id);
+    this.#syncs.forget(id);
     this.#emit(connectionEvent('delete_connector', connection, this.now()), connection);
   }
 
   /** Changes fields (a shallow merge; `status` fields merge too) and sends `edit_connector`. */
-  updateConnection(id: string, patch: Partial<Connection>): Connection {
+  updateConnection(
+    id: string,
+    patch: Partial<Omit<SimConnection, 'status' | 'sim'>> & { readonly status?: Partial<SimStatus> },
+  ): SimConnection {
     const connection = this.#connection(id);
     const { status, ...rest } = patch;
     Object.assign(connection, rest);
@@ -233,20 +211,34 @@ export class Simulator {
     return connection;
   }
 
-  pauseConnection(id: string): Connection {
+  pauseConnection(id: string): SimConnection {
     const connection = this.#connection(id);
     connection.paused = true;
     connection.status.sync_state = 'paused';
-    this.#activeSyncs.delete(id);
+    this.#syncs.forget(id);
     this.#emit(connectionEvent('pause_connector', connection, this.now()), connection);
     return connection;
   }
 
-  resumeConnection(id: string): Connection {
+  resumeConnection(id: string): SimConnection {
     const connection = this.#connection(id);
     connection.paused = false;
     connection.status.sync_state = 'scheduled';
     this.#emit(connectionEvent('resume_connector', connection, this.now()), connection);
+    return connection;
+  }
+
+  /** The connection test fails: setup `broken` and `connection_failure` (with the reason) goes out. */
+  failSetup(id: string, reason?: string): SimConnection {
+    const connection = this.#connection(id);
+    this.#syncs.failSetup(connection, reason);
+    return connection;
+  }
+
+  /** The connection test passes: setup `connected` and `connection_successful` goes out. */
+  repairSetup(id: string): SimConnection {
+    const connection = this.#connection(id);
+    this.#syncs.repairSetup(connection);
     return connection;
   }
 
@@ -275,73 +267,25 @@ export class Simulator {
     return { added, removed, changed };
   }
 
-  // ── Syncs ──
+  // ── Syncs (see `SyncEngine`) ──
+
+  isSyncing(id: string): boolean {
+    return this.#syncs.isSyncing(id);
+  }
 
   /** Starts a sync: `sync_state` becomes `syncing` and `sync_start` goes out. Returns the sync id. */
   startSync(id: string): string {
-    const connection = this.#connection(id);
-    if (connection.paused) throw new Error(`connection ${id} is paused`);
-    const sync = { syncId: syncId(this.#activity), startedMs: this.now() };
-    this.#activeSyncs.set(id, sync);
-    connection.status.sync_state = 'syncing';
-    connection.status.rescheduled_for = null;
-    this.#emit(
-      connectionEvent('sync_start', connection, sync.startedMs, { syncId: sync.syncId }),
-      connection,
-    );
-    return sync.syncId;
+    return this.#syncs.start(this.#connection(id));
   }
 
-  /**
-   * Ends the running sync (starting one first if none runs) with `outcome`: the REST state changes to
-   * match (`succeeded_at`/`failed_at` equal the `sync_end`'s `created`, `sync_state`, tasks) and
-   * `sync_end` goes out with `data.status` (and `reason`, `taskType` where they apply).
-   */
+  /** Starts a sync that ends by itself after `durationMs` with `outcome`. */
+  startTimedSync(id: string, durationMs: number, outcome: SyncOutcome = 'SUCCESSFUL'): void {
+    this.#syncs.startTimed(this.#connection(id), durationMs, outcome);
+  }
+
+  /** Ends the running sync (starting one first if none runs) with `outcome`; see `SyncEngine.finish`. */
   finishSync(id: string, outcome: SyncOutcome = 'SUCCESSFUL', options: SyncOptions = {}): EventPayload {
-    const connection = this.#connection(id);
-    const sync = this.#activeSyncs.get(id) ?? { syncId: this.startSync(id), startedMs: this.now() };
-    this.#activeSyncs.delete(id);
-    // An end never precedes its start, even when the clock has not moved.
-    const endedMs = Math.max(this.now(), sync.startedMs + 1);
-    const status = connection.status;
-    const data: Record<string, unknown> = { status: outcome };
-    status.sync_state = 'scheduled';
-    switch (outcome) {
-      case 'SUCCESSFUL':
-        connection.succeeded_at = iso(endedMs);
-        status.setup_state = 'connected';
-        status.update_state = 'on_schedule';
-        status.is_historical_sync = false;
-        status.tasks = [];
-        // The first sync is what gives a connection its schema config.
-        if (!this.account.schemas.has(id)) {
-          this.account.schemas.set(
-            id,
-            generateSchemaConfig(connection.service, connection.schema, this.#activity),
-          );
-        }
-        break;
-      case 'FAILURE':
-        connection.failed_at = iso(endedMs);
-        data.reason = options.reason ?? DEFAULT_REASONS.FAILURE;
-        break;
-      case 'FAILURE_WITH_TASK': {
-        const taskType = options.taskType ?? 'reconnect';
-        connection.failed_at = iso(endedMs);
-        status.tasks = [{ code: taskType, message: taskMessage(taskType) }];
-        data.reason = options.reason ?? DEFAULT_REASONS.FAILURE_WITH_TASK;
-        data.taskType = taskType;
-        break;
-      }
-      case 'RESCHEDULED':
-        status.sync_state = 'rescheduled';
-        status.rescheduled_for = iso(endedMs + 60 * 60_000);
-        data.reason = options.reason ?? DEFAULT_REASONS.RESCHEDULED;
-        break;
-    }
-    const payload = connectionEvent('sync_end', connection, endedMs, { syncId: sync.syncId, data });
-    this.#emit(payload, connection);
-    return payload;
+    return this.#syncs.finish(this.#connection(id), outcome, options);
   }
 
   /** A whole sync, start to end; resolves once its webhooks were delivered (or gave up). */
@@ -367,41 +311,14 @@ export class Simulator {
     return this.deliveries.sendOnce(webhook, dummyEvent(event, this.now()));
   }
 
-  #emit(payload: EventPayload, connection: Connection): void {
+  #emit(payload: EventPayload, connection: SimConnection): void {
     this.deliveries.dispatch(payload, connection.group_id, this.account.webhooks.values());
   }
 
-  #connection(id: string): Connection {
+  #connection(id: string): SimConnection {
     const connection = this.account.connections.get(id);
     if (!connection) throw new Error(`no connection ${id}`);
     return connection;
-  }
-
-  async #tick(): Promise<void> {
-    const candidates = [...this.account.connections.values()].filter(
-      (c) => c.status.setup_state !== 'incomplete',
-    );
-    if (candidates.length === 0) return;
-    const connection = this.#activity.pick(candidates);
-    // Paused connections come back soon and few get paused, so the demo account stays mostly running.
-    if (connection.paused) {
-      if (this.#activity.chance(0.3)) this.resumeConnection(connection.id);
-      return;
-    }
-    if (this.#activity.chance(0.01)) {
-      this.pauseConnection(connection.id);
-      return;
-    }
-    const draw = this.#activity.next();
-    const outcome: SyncOutcome =
-      draw < 0.72
-        ? 'SUCCESSFUL'
-        : draw < 0.84
-          ? 'FAILURE'
-          : draw < 0.92
-            ? 'FAILURE_WITH_TASK'
-            : 'RESCHEDULED';
-    await this.runSync(connection.id, outcome);
   }
 }
 

@@ -1,4 +1,5 @@
-import { SIGNATURE_HEADER, signBody } from '#commons/webhook/signature';
+import { createHmac } from 'node:crypto';
+import { SIGNATURE_HEADER } from '#commons/webhook/signature';
 import type { SimWebhook } from './account.ts';
 import type { EventPayload } from './event-payloads.ts';
 import type { Random } from './prng.ts';
@@ -55,6 +56,11 @@ interface Delivery {
 }
 
 const LOG_LIMIT = 2_000;
+
+/** HMAC-SHA256 of the exact bytes in lower-case hex, as the live receiver compared it (reference §9). */
+export function signLowerHex(body: string, secret: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
 
 /**
  * Delivers events to registered webhooks the way Fivetran does: one compact JSON object per POST, signed
@@ -204,7 +210,7 @@ export class WebhookDeliverer {
     webhookId: string | null,
     attempt: number,
   ): Promise<SendResult> {
-    const signature = secret ? signBody(body, secret) : null;
+    const signature = secret ? signLowerHex(body, secret) : null;
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (signature) headers[SIGNATURE_HEADER] = signature;
     let result: SendResult;

@@ -122,7 +122,7 @@ describe('FivetranClient: typed errors', () => {
     ['a non-Success code', '{"code":"Failure","message":"no","data":{}}', 'not "Success"'],
     ['no data', '{"code":"Success","message":"ok"}', 'no data'],
     ['not an envelope', '[1,2]', 'envelope'],
-    ['data of the wrong shape', '{"code":"Success","data":{"account_id":1}}', 'data.account_id'],
+    ['data without a readable id', '{"code":"Success","data":{"account_id":1}}', 'no readable id'],
   ])('rejects an answer with %s', async (_, body, detail) => {
     // Prepare
     const client = clientAnswering(200, body);

@@ -167,7 +167,7 @@ async function register(
     try {
       await repositories.webhookRegistration.save({
         webhook_id: webhook.id,
-        url: webhook.url,
+        url: webhook.url ?? values.url,
         group_id: values.group ?? null,
       });
     } catch (error) {
@@ -181,7 +181,7 @@ async function register(
     io.stdout(
       [
         `Registered ${scope} webhook ${webhook.id} → ${webhook.url}`,
-        `  events:  ${webhook.events.length} (${webhook.events.join(', ')})`,
+        `  events:  ${webhook.events?.length ?? 0} (${(webhook.events ?? []).join(', ')})`,
         `  secret:  a new one, stored in ${secrets.name} before Fivetran was called (the previous one still verifies)`,
         `  saved:   in ${access.description}; the sweep checks it stays active`,
         '',
@@ -201,7 +201,7 @@ async function register(
 
 function describeWebhook(webhook: Webhook, ours: boolean): string {
   const scope = webhook.type === 'group' ? `group ${webhook.group_id ?? '?'}` : 'account';
-  return `${ours ? '*' : ' '} ${webhook.id}  ${webhook.active ? 'active  ' : 'DISABLED'}  ${scope}  ${webhook.events.length} events  ${webhook.url}`;
+  return `${ours ? '*' : ' '} ${webhook.id}  ${webhook.active ? 'active  ' : 'DISABLED'}  ${scope}  ${webhook.events?.length ?? 0} events  ${webhook.url ?? '?'}`;
 }
 
 async function status(values: Values, config: LocalConfig, admin: WebhookAdmin, io: CliIo): Promise<number> {

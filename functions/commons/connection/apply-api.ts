@@ -20,14 +20,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 function stateFromApi(
   api: ApiConnection,
 ): Pick<Connection, 'status' | 'sync_frequency' | 'schedule_type' | 'succeeded_at' | 'failed_at' | 'config'> {
+  // Older answers may omit `status` (or any field but `id`): what is absent reads as unknown.
   const status: ConnectionStatus = {
-    setup_state: api.status.setup_state,
-    sync_state: api.status.sync_state,
-    update_state: api.status.update_state,
-    is_historical_sync: api.status.is_historical_sync ?? null,
-    rescheduled_for: api.status.rescheduled_for ?? null,
-    tasks: api.status.tasks ?? [],
-    warnings: api.status.warnings ?? [],
+    setup_state: api.status?.setup_state ?? null,
+    sync_state: api.status?.sync_state ?? null,
+    update_state: api.status?.update_state ?? null,
+    is_historical_sync: api.status?.is_historical_sync ?? null,
+    rescheduled_for: api.status?.rescheduled_for ?? null,
+    tasks: api.status?.tasks ?? [],
+    warnings: api.status?.warnings ?? [],
   };
   return {
     status,
@@ -59,7 +60,11 @@ export function applyApiConnection(
   const next: Mutable<Connection> = { ...before };
   const asOf: Mutable<FactsAsOf> = { ...before.facts_as_of };
 
-  const identity = { group_id: api.group_id, service: api.service, schema: api.schema };
+  const identity = {
+    group_id: api.group_id ?? null,
+    service: api.service ?? null,
+    schema: api.schema ?? null,
+  };
   const knownIdentity = { group_id: next.group_id, service: next.service, schema: next.schema };
   // On an exact tie the API's complete snapshot beats a webhook's (which uses the opposite tie rule).
   if (differs(identity, knownIdentity) && factWins(at, asOf.identity, true)) {
@@ -68,7 +73,11 @@ export function applyApiConnection(
   }
 
   // A pause beats a resume on a tie, as with webhooks.
-  if (api.paused !== next.paused && factWins(at, asOf.paused, api.paused)) {
+  if (
+    typeof api.paused === 'boolean' &&
+    api.paused !== next.paused &&
+    factWins(at, asOf.paused, api.paused)
+  ) {
     next.paused = api.paused;
     asOf.paused = at;
   }

@@ -4,6 +4,7 @@ export type KeyKind = 'user' | 'system' | 'unknown';
 
 export interface ConnectionCheck {
   readonly accountId: string;
+  /** The account's name, or its id when Fivetran gave none (only `account_id` is required). */
   readonly accountName: string;
   /** A user's (scoped) key shows `user_id` in account info, a system key `system_key_id`. */
   readonly keyKind: KeyKind;
@@ -23,6 +24,7 @@ export async function checkConnection(client: FivetranClient): Promise<Connectio
   const groups = await countItems(client.groupPages());
   const connections = await countItems(client.connectionPages());
   const warnings: string[] = [];
+  if (!info.account_name) warnings.push('Fivetran gave no account name for this key (only its id)');
   if (groups === 0 || connections === 0) {
     const none = groups === 0 ? 'no groups' : 'no connections';
     warnings.push(
@@ -32,7 +34,7 @@ export async function checkConnection(client: FivetranClient): Promise<Connectio
   }
   return {
     accountId: info.account_id,
-    accountName: info.account_name,
+    accountName: info.account_name || info.account_id,
     keyKind,
     groups,
     connections,

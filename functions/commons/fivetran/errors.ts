@@ -56,9 +56,25 @@ export class NotFoundError extends FivetranError {
   }
 }
 
-/** A connection with no schema config yet (before its first sync) is "no schema yet", not a failure. */
+/** 404 codes that say the connection itself is gone (not merely its schema config). */
+const CONNECTION_GONE_CODES: ReadonlySet<string> = new Set(['NotFound_Connector', 'NotFound_Connection']);
+
+/**
+ * "No schema config (yet)", not a failure: a connection before its first sync answers
+ * `NotFound_SchemaConfig`, and Fivetran also answers a schema path with a generic `{"code":"NotFound"}`
+ * (Terraform provider issue 254) or a bare 404. Any 404 on a `/schemas` path counts, except one whose code
+ * says the connection itself is gone (the deletion check decides about that).
+ */
 export function isMissingSchemaConfig(error: unknown): boolean {
-  return error instanceof NotFoundError && error.code === 'NotFound_SchemaConfig';
+  if (!(error instanceof NotFoundError)) return false;
+  if (error.code === 'NotFound_SchemaConfig') return true;
+  if (error.code !== null && CONNECTION_GONE_CODES.has(error.code)) return false;
+  return error.endpoint.includes('/schemas');
+}
+
+/** The connection a 404 was about is gone (as opposed to a sub-resource or an endpoint that does not exist). */
+export function isConnectionGone(error: unknown): boolean {
+  return error instanceof NotFoundError && error.code !== null && CONNECTION_GONE_CODES.has(error.code);
 }
 
 /** Network errors, timeouts, or 5xx answers that outlasted the retries. */
@@ -107,6 +123,64 @@ export class MalformedResponseError extends FivetranError {
 
   constructor(endpoint: string, detail: string) {
     super(endpoint, `Fivetran answered ${endpoint} with a malformed response: ${detail}`);
+  }
+}
+
+/**
+ * Fivetran's `X-Rate-Limit-Remaining` fell to the reserve kept for the account's other tools: this client
+ * stops before sending more (a `RateLimitedError`, so whatever stops cleanly on a 429 stops on this too).
+ */
+export class RateBudgetExhaustedError extends RateLimitedError {
+  override name = 'RateBudgetExhaustedError';
+  readonly remaining: number;
+  readonly reserve: number;
+
+  constructor(endpoint: string, remaining: number, reserve: number) {
+    super(endpoint, null);
+    this.remaining = remaining;
+    this.reserve = reserve;
+    this.message =
+      `Fivetran reports ${remaining} requests left this hour (X-Rate-Limit-Remaining), at or below the ` +
+      `${reserve} kept for the account's other tools: stopped before ${endpoint}; the next run resumes`;
+  }
+}
+
+/** An answer larger than the client accepts: reading stopped at the cap (nothing more was buffered). */
+export class ResponseTooLargeError extends FivetranError {
+  override name = 'ResponseTooLargeError';
+  readonly limitBytes: number;
+
+  constructor(endpoint: string, limitBytes: number, declaredBytes: number | null) {
+    super(
+      endpoint,
+      `Fivetran answered ${endpoint} with more than ${limitBytes} bytes` +
+        (declaredBytes === null ? '' : ` (Content-Length ${declaredBytes})`) +
+        '; reading stopped at the cap',
+    );
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** A listing that would not end within the page cap: stopped rather than followed forever. */
+export class TooManyPagesError extends MalformedResponseError {
+  override name = 'TooManyPagesError';
+  readonly maxPages: number;
+
+  constructor(endpoint: string, maxPages: number) {
+    super(endpoint, `the listing did not end within ${maxPages} pages`);
+    this.maxPages = maxPages;
+  }
+}
+
+/**
+ * An optional endpoint this account (or this Fivetran) does not serve: a 404 that names no connection, or
+ * answers of a shape the client cannot read. Callers degrade quietly and say so once.
+ */
+export class EndpointUnavailableError extends FivetranError {
+  override name = 'EndpointUnavailableError';
+
+  constructor(endpoint: string, detail: string) {
+    super(endpoint, `Fivetran's ${endpoint} is not available: ${detail}`);
   }
 }
 

@@ -12,7 +12,11 @@ export async function checkWebhook(context: SweepContext): Promise<string | null
   context.progress('webhook');
   let active: boolean;
   try {
-    active = (await context.client.webhook(registered.webhook_id)).active;
+    const reported = (await context.client.webhook(registered.webhook_id)).active;
+    // Tolerant reading keeps a webhook whose `active` was unreadable; then Fivetran could not say.
+    if (typeof reported !== 'boolean')
+      return `webhook ${registered.webhook_id}: Fivetran did not say whether it is active`;
+    active = reported;
   } catch (error) {
     if (error instanceof NotFoundError) {
       active = false;

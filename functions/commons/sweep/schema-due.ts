@@ -18,8 +18,8 @@ export function definitionFingerprint(api: ApiConnection): string {
     group_id: api.group_id,
     service: api.service,
     schema: api.schema,
-    setup_state: api.status.setup_state,
-    schema_status: api.status.schema_status ?? null,
+    setup_state: api.status?.setup_state ?? null,
+    schema_status: api.status?.schema_status ?? null,
     config: allowListedConfig(api.config),
   };
   return createHash('sha256').update(canonicalJson(definition)).digest('base64url').slice(0, 22);

@@ -6,7 +6,7 @@ function destinationOf(destination: Destination | undefined): GroupDestination |
   if (!destination) return null;
   return {
     id: destination.id,
-    service: destination.service,
+    service: destination.service ?? null,
     region: destination.region ?? null,
     setup_status: destination.setup_status ?? null,
     time_zone_offset: destination.time_zone_offset ?? null,
@@ -39,7 +39,7 @@ export async function sweepGroups(context: SweepContext): Promise<void> {
     const written = await context.repositories.groups.save(
       {
         id: group.id,
-        name: group.name,
+        name: group.name ?? null,
         created_at: group.created_at ?? null,
         destination: destinationOf(destinations.get(group.id)),
       },
