@@ -12,6 +12,30 @@ import type { RunMode } from '#commons/read/summary';
 import { createRepositories, type Repositories } from '#commons/store/repositories';
 import { documentClient } from '#commons/store/table/document-client';
 
+/** DATA_DIR holds no store yet (nothing was ever started or swept there). */
+export class NothingStoredError extends ConfigError {
+  override name = 'NothingStoredError';
+}
+
+/** A deployed table named on the command line (`--table`, `--region`, `--endpoint`). */
+export interface TableTarget {
+  readonly name?: string | undefined;
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+}
+
+/**
+ * Where the data is, as every reading command finds it: `--table` (a deployed table, the caller's AWS
+ * credentials), else the local server when one answers on HOST/PORT, else the store under DATA_DIR
+ * (`NothingStoredError` when there is none). The local configuration is read only when no table is named.
+ */
+export async function openReadAccess(local: () => LocalConfig, table: TableTarget): Promise<ApiAccess> {
+  if (table.name)
+    return tableAccess({ tableName: table.name, region: table.region, endpoint: table.endpoint });
+  const config = local();
+  return (await localServerAccess(config)) ?? (await dataDirAccess(config, { create: false }));
+}
+
 /** An answer other than 2xx from the read API, with its `{ message }`. */
 export class ApiAnswerError extends Error {
   override name = 'ApiAnswerError';
@@ -116,7 +140,7 @@ export async function dataDirAccess(
   const dataDir = resolve(config.dataDir);
   const dbPath = join(dataDir, 'dynamodb');
   if (!options.create && !existsSync(dbPath)) {
-    throw new ConfigError(
+    throw new NothingStoredError(
       `nothing is stored under DATA_DIR ${dataDir} yet: start the local server (npm start), or pass --table <name> for a deployed table`,
     );
   }

@@ -76,7 +76,7 @@ async function serve(sim: Simulator, request: IncomingMessage, response: ServerR
     return;
   }
 
-  const answer = await answerFor(sim, request, method, url, matched, raw);
+  const answer = await answerFor({ sim, request, method, url, matched, raw });
   if (effect?.kind === 'repeat_cursor' && answer.status === 200) {
     const data = (answer.body as { data?: { next_cursor?: unknown } }).data;
     if (data) data.next_cursor = url.searchParams.get('cursor');
@@ -100,14 +100,18 @@ async function serve(sim: Simulator, request: IncomingMessage, response: ServerR
   send(response, answer.status, answer.body, { ...answer.headers });
 }
 
-async function answerFor(
-  sim: Simulator,
-  request: IncomingMessage,
-  method: string,
-  url: URL,
-  matched: ReturnType<typeof safeMatch>,
-  raw: Buffer | null,
-): Promise<ApiAnswer> {
+/** One request to answer: the simulator, the request, and what was already read of it. */
+interface Exchange {
+  readonly sim: Simulator;
+  readonly request: IncomingMessage;
+  readonly method: string;
+  readonly url: URL;
+  readonly matched: ReturnType<typeof safeMatch>;
+  readonly raw: Buffer | null;
+}
+
+async function answerFor(exchange: Exchange): Promise<ApiAnswer> {
+  const { sim, request } = exchange;
   // Fivetran's 401 may come with no body at all (its OpenAPI file declares none).
   if (!authorised(sim, request.headers.authorization)) return { status: 401, body: undefined };
   const nowMs = sim.now();
@@ -125,18 +129,11 @@ async function answerFor(
       },
     };
   }
-  const answer = await routeAnswer(sim, request, method, url, matched, raw);
+  const answer = await routeAnswer(exchange);
   return { ...answer, headers: { ...answer.headers, ...sim.rateMeter.headers(limit, nowMs) } };
 }
 
-async function routeAnswer(
-  sim: Simulator,
-  request: IncomingMessage,
-  method: string,
-  url: URL,
-  matched: ReturnType<typeof safeMatch>,
-  raw: Buffer | null,
-): Promise<ApiAnswer> {
+async function routeAnswer({ sim, request, method, url, matched, raw }: Exchange): Promise<ApiAnswer> {
   const accept = request.headers.accept;
   if (accept && accept !== '*/*' && !ACCEPTED_MEDIA.test(accept.trim())) {
     return failure(406, 'NotAcceptable', `Unsupported Accept header: ${accept}`);

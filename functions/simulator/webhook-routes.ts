@@ -1,4 +1,5 @@
 import { isLoopbackHost } from '#commons/config/fivetran-settings';
+import { WEBHOOK_EVENTS } from '#commons/webhook-secret/webhook-registration';
 import type { SimWebhook } from './account.ts';
 import {
   type ApiAnswer,
@@ -15,25 +16,9 @@ import { webhookView } from './views.ts';
 
 /** Webhook events Fivetran lets you subscribe to (the reference's combined list). */
 export const SUBSCRIBABLE_EVENTS: readonly string[] = [
-  'sync_start',
-  'sync_end',
+  // Every event the product registers (all of them are in Fivetran's list), plus the ones it does not use.
+  ...WEBHOOK_EVENTS,
   'status',
-  'connection_successful',
-  'connection_failure',
-  'create_connector',
-  'pause_connector',
-  'resume_connector',
-  'edit_connector',
-  'delete_connector',
-  'force_update_connector',
-  'resync_connector',
-  'resync_table',
-  'dbt_run_start',
-  'dbt_run_succeeded',
-  'dbt_run_failed',
-  'transformation_start',
-  'transformation_succeeded',
-  'transformation_failed',
   'transformation_run_start',
   'transformation_run_succeeded',
   'transformation_run_failed',

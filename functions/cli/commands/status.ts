@@ -1,16 +1,10 @@
-import { ConfigError, type Env } from '#commons/config/env';
+import { ConfigError } from '#commons/config/env';
 import { loadLocalConfig } from '#commons/config/local-config';
 import type { ConnectionView } from '#commons/connection/connection';
 import { HEALTH_VALUES, type Health } from '#commons/connection/health';
 import type { Summary } from '#commons/read/summary';
 import type { GroupView } from '#commons/store/repositories/groups';
-import {
-  type ApiAccess,
-  ApiAnswerError,
-  dataDirAccess,
-  localServerAccess,
-  tableAccess,
-} from '../api-access.ts';
+import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 
 const USAGE =
@@ -33,20 +27,6 @@ async function listAll<T>(access: ApiAccess, path: string): Promise<T[]> {
     cursor = page.next_cursor;
   } while (cursor);
   return items;
-}
-
-/**
- * Where the data is: `--table` (a deployed table, the caller's AWS credentials), else the local server when
- * one answers on HOST/PORT, else the store under DATA_DIR.
- */
-async function openAccess(
-  env: Env,
-  table: { name?: string; region?: string; endpoint?: string },
-): Promise<ApiAccess> {
-  if (table.name)
-    return tableAccess({ tableName: table.name, region: table.region, endpoint: table.endpoint });
-  const config = loadLocalConfig(env);
-  return (await localServerAccess(config)) ?? (await dataDirAccess(config, { create: false }));
 }
 
 const COLOURS: Record<Health, string> = { failing: '31', delayed: '33', paused: '90', healthy: '32' };
@@ -189,7 +169,7 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
       : values.all
         ? [...HEALTH_VALUES]
         : ['failing', 'delayed', 'paused'];
-    access = await openAccess(io.env, {
+    access = await openReadAccess(() => loadLocalConfig(io.env), {
       name: values.table,
       region: values.region,
       endpoint: values.endpoint,

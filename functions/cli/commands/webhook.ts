@@ -27,6 +27,8 @@ import {
   ApiAnswerError,
   dataDirAccess,
   localServerAccess,
+  NothingStoredError,
+  openReadAccess,
   tableAccess,
 } from '../api-access.ts';
 import { type CliIo, type Command, EXIT } from '../cli-io.ts';
@@ -81,16 +83,16 @@ function secretStore(values: Values, config: LocalConfig): WebhookSecretStore {
   return fileSecretStore(config.dataDir);
 }
 
-/** The read side, as `status` finds it: `--table`, else the running local server, else DATA_DIR (if any). */
+/** The read side, as `status` finds it; null when DATA_DIR holds nothing yet. */
 async function readAccess(values: Values, config: LocalConfig): Promise<ApiAccess | null> {
-  if (values.table)
-    return tableAccess({ tableName: values.table, region: values.region, endpoint: values.endpoint });
-  const server = await localServerAccess(config);
-  if (server) return server;
   try {
-    return await dataDirAccess(config, { create: false });
+    return await openReadAccess(() => config, {
+      name: values.table,
+      region: values.region,
+      endpoint: values.endpoint,
+    });
   } catch (error) {
-    if (error instanceof ConfigError && /nothing is stored/.test(error.message)) return null;
+    if (error instanceof NothingStoredError) return null;
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { USER_AGENT } from '../fivetran/user-agent.ts';
+import { readBounded } from '../lib/read-bounded.ts';
 
 /**
  * One JSON POST to a channel, bounded every way a stranger's server could stall or flood us: a timeout over
@@ -22,24 +23,6 @@ export interface PostOptions {
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024;
-
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
-}
 
 /** A failure's short name: `timeout`, or the socket error code (`ECONNREFUSED`); never its message. */
 export function failureReason(error: unknown): string {

@@ -40,6 +40,21 @@ function durationSeconds(startedAt: string | null, endedAt: string | null): numb
   return start === null || end === null ? null : (end - start) / 1000;
 }
 
+/** A run known only by its ids: syncing, nothing else known yet. */
+export function newSyncRun(connectionId: string, syncId: string): SyncRun {
+  return {
+    connection_id: connectionId,
+    sync_id: syncId,
+    status: SYNCING,
+    started_at: null,
+    ended_at: null,
+    duration_s: null,
+    reason: null,
+    task_type: null,
+    end_as_of: null,
+  };
+}
+
 /** Merges a `sync_start`/`sync_end` into its run; idempotent and order-independent like `applyEvent`. */
 export function applyEventToSyncRun(
   current: SyncRun | null,
@@ -48,19 +63,7 @@ export function applyEventToSyncRun(
 ): SyncRun | null {
   const syncId = event.syncId;
   if (!syncId || (event.event !== 'sync_start' && event.event !== 'sync_end')) return null;
-  const next = {
-    ...(current ?? {
-      connection_id: connectionId,
-      sync_id: syncId,
-      status: SYNCING,
-      started_at: null,
-      ended_at: null,
-      duration_s: null,
-      reason: null,
-      task_type: null,
-      end_as_of: null,
-    }),
-  };
+  const next = { ...(current ?? newSyncRun(connectionId, syncId)) };
   if (event.event === 'sync_start') {
     // Keep the earliest start if Fivetran ever repeats one.
     const known = toInstantMs(next.started_at);

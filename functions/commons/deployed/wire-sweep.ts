@@ -1,17 +1,15 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { productHealthNotifier } from '../alerts/health-notifiers.ts';
 import { AWS_TIMEOUTS, awsClientConfig } from '../aws/client-config.ts';
 import { ConfigError } from '../config/env.ts';
 import type { LambdaConfigs } from '../config/lambda-config.ts';
 import { credentialFromSecret } from '../fivetran/credential-secret.ts';
-import { connectionWriter } from '../ingest/connection-writer.ts';
 import { logger } from '../observability/logger.ts';
 import { createRepositories } from '../store/repositories.ts';
 import { documentClient } from '../store/table/document-client.ts';
 import type { CredentialSource, SweepDeps } from '../sweep/run-sweep.ts';
+import { deployedConnectionWriter } from './deployed-writer.ts';
 
 /** The API credential is cached this long by Powertools Parameters, and re-read at once after a 401. */
 export const CREDENTIAL_MAX_AGE_SECONDS = 300;
@@ -28,15 +26,7 @@ export function wireSweep(config: LambdaConfigs['sweep']): SweepWiring {
     { client: documentClient(new DynamoDBClient(aws)), tableName: config.tableName },
     { retentionDays: config.eventRetentionDays },
   );
-  const writer = connectionWriter(repositories.connections, {
-    notifier: productHealthNotifier({
-      healthChanges: repositories.healthChanges,
-      eventBridge: new EventBridgeClient(aws),
-      log: (change) => logger.info('connection health changed', { change }),
-    }),
-    onNotifierError: (error, change) =>
-      logger.error('health notifier failed', { error, connection_id: change.connection_id }),
-  });
+  const writer = deployedConnectionWriter(repositories, aws);
   const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(aws) });
   const secretId = config.apiCredentialSecretArn;
   const read = async (forceFetch: boolean) => {

@@ -1,17 +1,15 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { productHealthNotifier } from '../alerts/health-notifiers.ts';
 import { AWS_TIMEOUTS, awsClientConfig } from '../aws/client-config.ts';
 import type { LambdaConfigs } from '../config/lambda-config.ts';
-import { connectionWriter } from '../ingest/connection-writer.ts';
 import { eventRecorder } from '../ingest/record-event.ts';
 import { logger } from '../observability/logger.ts';
 import { createIngestRepositories } from '../store/ingest-repositories.ts';
 import { documentClient } from '../store/table/document-client.ts';
 import type { WebhookReceiver } from '../webhook/receive-webhook.ts';
 import { readThroughSecretSource } from '../webhook-secret/secret-source.ts';
+import { deployedConnectionWriter } from './deployed-writer.ts';
 
 /** The signing secret is cached this long by Powertools Parameters (and re-read early on a mismatch). */
 export const SECRET_MAX_AGE_SECONDS = 300;
@@ -23,15 +21,7 @@ export function wireWebhook(config: LambdaConfigs['webhook']): WebhookReceiver {
     { client: documentClient(new DynamoDBClient(aws)), tableName: config.tableName },
     { retentionDays: config.eventRetentionDays },
   );
-  const writer = connectionWriter(repositories.connections, {
-    notifier: productHealthNotifier({
-      healthChanges: repositories.healthChanges,
-      eventBridge: new EventBridgeClient(aws),
-      log: (change) => logger.info('connection health changed', { change }),
-    }),
-    onNotifierError: (error, change) =>
-      logger.error('health notifier failed', { error, connection_id: change.connection_id }),
-  });
+  const writer = deployedConnectionWriter(repositories, aws);
   const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(aws) });
   return {
     recorder: eventRecorder({ repositories, writer }),

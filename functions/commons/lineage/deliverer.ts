@@ -1,4 +1,5 @@
 import { backoffDelayMs, retryAfterMs } from '../fivetran/retry-policy.ts';
+import { readBounded } from '../lib/read-bounded.ts';
 import type { OpenLineageConfig } from './openlineage-config.ts';
 import type { DeliveryFailure, LineageOutbox, OutboxClaim } from './outbox.ts';
 import { oneLine } from './plain-text.ts';
@@ -71,23 +72,6 @@ function redact(text: string, secret: string | null): string {
 }
 
 /** At most `limit` bytes of a body, so a hostile receiver cannot make us buffer megabytes of error page. */
-async function readBounded(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
 
 async function post(deps: DelivererDeps, settings: DeliverySettings, claim: OutboxClaim): Promise<Outcome> {
   const { config } = deps;

@@ -4,18 +4,7 @@ import { clipId, MAX_ID_LENGTH } from '../tables/table-item.ts';
 import type { FivetranEvent } from '../webhook/parse-event.ts';
 import { transformationHealth, transformationHealthSchema } from './transformation-health.ts';
 
-/** `TransformationResponse.status` values in Fivetran's OpenAPI; any other string is kept as sent. */
-export const TRANSFORMATION_STATUSES = [
-  'NEW',
-  'SCHEDULING',
-  'RUNNING',
-  'TERMINATING',
-  'SUCCEEDED',
-  'FAILED',
-  'BLOCKED',
-  'CANCELED',
-  'PARTIALLY_SUCCEEDED',
-] as const;
+export { TRANSFORMATION_STATUSES } from '../fivetran/transformations.ts';
 
 export const MAX_CONNECTION_IDS = 200;
 export const MAX_OUTPUT_MODELS = 500;

@@ -1,4 +1,4 @@
-import { type SyncRun, syncRunShape } from '../../connection/sync-run.ts';
+import { newSyncRun, type SyncRun, syncRunShape } from '../../connection/sync-run.ts';
 import { instantKey } from '../../lib/instant.ts';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
 import { readFields } from '../../lib/tolerant-object.ts';
@@ -20,17 +20,8 @@ export function syncRunItem(run: SyncRun, expiresAt: number, nowMs: number): Sto
   };
 }
 
-const EMPTY_RUN: SyncRun = {
-  connection_id: '',
-  sync_id: '',
-  status: 'UNKNOWN',
-  started_at: null,
-  ended_at: null,
-  duration_s: null,
-  reason: null,
-  task_type: null,
-  end_as_of: null,
-};
+/** What an unreadable attribute of a stored run falls back to. */
+const EMPTY_RUN: SyncRun = { ...newSyncRun('', ''), status: 'UNKNOWN' };
 
 export function decodeSyncRun(item: StoredItem): SyncRun {
   return readFields(syncRunShape, item, EMPTY_RUN).value;
