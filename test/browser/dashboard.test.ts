@@ -8,8 +8,8 @@ import { loadLocalConfig } from '#commons/config/local-config';
 import type { HealthNotifier } from '#commons/ingest/health-notifier';
 import { signBody } from '#commons/webhook/signature';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
-import { connection, putGroup, saveConnections, sweepRecord } from '../read/read-fixture.ts';
 import { CHROMIUM, launchChromium } from '../support/chromium.ts';
+import { connection, putGroup, saveConnections, sweepRecord } from '../support/http-fixture.ts';
 import {
   accessibilityViolations,
   clearStorage,

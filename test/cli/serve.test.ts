@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { type Serving, serve, startServe } from '../../functions/cli/commands/serve.ts';
-import { capture, connection, saveConnections } from '../read/read-fixture.ts';
 import { openCore } from '../support/core.ts';
+import { capture, connection, saveConnections } from '../support/http-fixture.ts';
 
 describe('CLI serve over a deployed table (dynalite standing in for DynamoDB)', () => {
   let dynamo: LocalDynamo;

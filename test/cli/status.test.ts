@@ -6,6 +6,7 @@ import { loadLocalConfig } from '#commons/config/local-config';
 import { startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { status } from '../../functions/cli/commands/status.ts';
 import { startLocalServer } from '../../functions/local/local-server.ts';
+import { openCore } from '../support/core.ts';
 import {
   capture,
   connection,
@@ -14,8 +15,7 @@ import {
   type ReadFixture,
   saveConnections,
   startReadFixture,
-} from '../read/read-fixture.ts';
-import { openCore } from '../support/core.ts';
+} from '../support/http-fixture.ts';
 
 const HEALTHS = ['failing', 'healthy', 'delayed', 'healthy', 'paused', 'healthy', 'failing'] as const;
 const seeded = HEALTHS.map((health, i) =>

@@ -14,8 +14,8 @@ import { type ApiAccess, dataDirAccess } from '../../functions/cli/api-access.ts
 import { EXIT_WEBHOOK_DISABLED, webhook } from '../../functions/cli/commands/webhook.ts';
 import { type LocalServer, startLocalServer } from '../../functions/local/local-server.ts';
 import { type Simulator, startSimulator } from '../../functions/simulator/simulator.ts';
-import { capture, freePort } from '../read/read-fixture.ts';
 import { openCore } from '../support/core.ts';
+import { capture, freePort } from '../support/http-fixture.ts';
 
 /** A receiver like the local server's, reading the DATA_DIR secret file again when a signature does not match. */
 async function startReceiver(

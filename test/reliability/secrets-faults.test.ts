@@ -20,7 +20,7 @@ import {
 } from '#commons/webhook-secret/webhook-registration';
 import { type Simulator, startSimulator } from '../../functions/simulator/simulator.ts';
 import { openCore } from '../support/core.ts';
-import { lambdaContext, restEvent } from '../webhook/lambda-fixture.ts';
+import { lambdaContext, restEvent } from '../support/lambda-fixture.ts';
 import { eventStream } from './support/event-stream.ts';
 import { recordFigure } from './support/figures.ts';
 import { sendLikeFivetran } from './support/fivetran-sender.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Connection, unknownConnection } from '#commons/connection/connection';
 import type { ConnectionFilters, ConnectionRepository } from '#commons/store/repositories/connections';
 import { CursorError } from '#commons/store/table/cursor';
-import { type StoreFixture, startStoreFixture } from './store-fixture.ts';
+import { type StoreFixture, startStoreFixture } from '../support/store-fixture.ts';
 
 /** 250 connections: group g0..g2 by i % 3, service by i % 2, every 5th paused, every 7th failing, every 11th deleted. */
 function seeded(i: number): Connection {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DUMMY_CONNECTION_ID } from '#commons/webhook/parse-event';
-import { events, record } from '../store/store-fixture.ts';
+import { events, record } from '../support/store-fixture.ts';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 const stored = async (fx: SweepFixture, id: string) =>

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '#commons/connection/connection';
 import { connectionEvent } from '../../functions/simulator/event-payloads.ts';
-import { delivery, record } from '../store/store-fixture.ts';
+import { delivery, record } from '../support/store-fixture.ts';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 describe('webhooks and sweeps, interleaved, never roll a connection back', () => {

@@ -72,10 +72,11 @@ export function applyApiConnection(
     asOf.identity = at;
   }
 
-  // A pause beats a resume on a tie, as with webhooks.
+  // A pause beats a resume on a tie, as with webhooks. A default (`paused: false` with no fact behind it)
+  // confirmed by the API becomes a fact, once, so an older webhook pause cannot override it later.
   if (
     typeof api.paused === 'boolean' &&
-    api.paused !== next.paused &&
+    (api.paused !== next.paused || asOf.paused === null) &&
     factWins(at, asOf.paused, api.paused)
   ) {
     next.paused = api.paused;

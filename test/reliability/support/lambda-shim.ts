@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lambdaContext, restEvent } from '../../webhook/lambda-fixture.ts';
+import { lambdaContext, restEvent } from '../../support/lambda-fixture.ts';
 
 export type ProxyHandler = (
   event: unknown,

@@ -7,7 +7,7 @@ import {
   saveConnections,
   startReadFixture,
   sweepRecord,
-} from './read-fixture.ts';
+} from '../support/http-fixture.ts';
 
 interface Sent {
   readonly command: string;

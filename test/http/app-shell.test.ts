@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepControl, SweepStart } from '#commons/sweep/sweep-control';
-import { type ReadFixture, startReadFixture } from './read-fixture.ts';
+import { type ReadFixture, startReadFixture } from '../support/http-fixture.ts';
 
 describe('POST /api/sweeps over HTTP', () => {
   let fx: ReadFixture;

@@ -11,7 +11,7 @@ import {
   saveConnections,
   startReadFixture,
   sweepRecord,
-} from './read-fixture.ts';
+} from '../support/http-fixture.ts';
 
 describe('GET /api/groups over HTTP', () => {
   let fx: ReadFixture;

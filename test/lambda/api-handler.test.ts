@@ -7,7 +7,7 @@ import { parseEvent } from '#commons/webhook/parse-event';
 import { signBody } from '#commons/webhook/signature';
 import { syncEndFailureWithTask, syncEndSuccessful, TEST_SECRET } from '../fixtures/webhook-payloads.ts';
 import { openCore } from '../support/core.ts';
-import { forwardDocumentClient, lambdaContext, restEvent } from '../webhook/lambda-fixture.ts';
+import { forwardDocumentClient, lambdaContext, restEvent } from '../support/lambda-fixture.ts';
 
 type Handler = (
   event: unknown,

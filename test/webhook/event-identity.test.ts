@@ -20,6 +20,14 @@ describe('Function: eventIdentity', () => {
     expect(eventIdentity(original)).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('is pinned: a change in what is hashed would split events across a deploy', () => {
+    // Prepare: the digest was computed outside this code (sha256sum of the canonical text below).
+    const event = { event: 'sync_end', b: { d: 1.5, c: 'x y' }, a: [true, null, 'é'] };
+    // Act / Assess
+    expect(canonicalJson(event)).toBe('{"a":[true,null,"é"],"b":{"c":"x y","d":1.5},"event":"sync_end"}');
+    expect(eventIdentity(event)).toBe('5f22e9322fe00825688d4135e023cf3177ad473b77e32835beec5aeb547973fe');
+  });
+
   it('does not change with key order or whitespace', () => {
     // Prepare
     const pretty = JSON.parse(JSON.stringify(reordered(original), null, 4));

@@ -4,7 +4,7 @@ import { applyEvent } from '#commons/connection/apply-event';
 import type { Connection, SyncRecord } from '#commons/connection/connection';
 import { mergeSyncRecord, syncRecordFromApi } from '#commons/connection/sync-record';
 import { applyEventToSyncRun, type SyncRun } from '#commons/connection/sync-run';
-import { delivery } from './store-fixture.ts';
+import { delivery } from '../support/store-fixture.ts';
 
 const record = (overrides: Partial<SyncRecord>): SyncRecord => ({
   sync_id: 's1',

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '#commons/connection/connection';
 import { HEALTH_VALUES } from '#commons/connection/health';
-import { connection, listAll, type ReadFixture, saveConnections, startReadFixture } from './read-fixture.ts';
+import {
+  connection,
+  listAll,
+  type ReadFixture,
+  saveConnections,
+  startReadFixture,
+} from '../support/http-fixture.ts';
 
 /** 48 connections: health by i % 4, group g0..g2 by i % 3, service by i % 2, every 7th deleted. */
 const ALL: Connection[] = Array.from({ length: 48 }, (_, i) =>

@@ -13,7 +13,7 @@ import {
   saveConnections,
   startReadFixture,
   sweepRecord,
-} from './read-fixture.ts';
+} from '../support/http-fixture.ts';
 
 type Doc = {
   openapi: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listAll, type ReadFixture, startReadFixture } from './read-fixture.ts';
+import { listAll, type ReadFixture, startReadFixture } from '../support/http-fixture.ts';
 
 const base = {
   connector_type: 'postgres',

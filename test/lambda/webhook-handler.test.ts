@@ -6,7 +6,7 @@ import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-d
 import { connectionKey } from '#commons/store/table/keys';
 import { signBody } from '#commons/webhook/signature';
 import { creationProbe, syncEndSuccessful, TEST_SECRET } from '../fixtures/webhook-payloads.ts';
-import { forwardDocumentClient, httpApiEvent, lambdaContext, restEvent } from './lambda-fixture.ts';
+import { forwardDocumentClient, httpApiEvent, lambdaContext, restEvent } from '../support/lambda-fixture.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbtRunFailed } from '../fixtures/webhook-payloads.ts';
-import { listAll, type ReadFixture, startReadFixture } from './read-fixture.ts';
+import { listAll, type ReadFixture, startReadFixture } from '../support/http-fixture.ts';
 
 const at = (n: number) => new Date(Date.parse('2026-06-01T10:00:00.000Z') + n * 1000).toISOString();
 

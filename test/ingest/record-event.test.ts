@@ -7,7 +7,7 @@ import {
   syncEndSuccessful,
   webhookTestSyncEnd,
 } from '../fixtures/webhook-payloads.ts';
-import { delivery, events, record, type StoreFixture, startStoreFixture } from './store-fixture.ts';
+import { delivery, events, record, type StoreFixture, startStoreFixture } from '../support/store-fixture.ts';
 
 describe('Store: recordEvent', () => {
   let fx: StoreFixture;

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { findHeader, parseSecretList, signBody, verifySignature } from '#commons/webhook/signature';
 import { PREVIOUS_TEST_SECRET, syncEndSuccessful, TEST_SECRET } from '../fixtures/webhook-payloads.ts';
@@ -16,14 +15,23 @@ describe('Function: verifySignature', () => {
     expect(result).toEqual({ valid: true, secretIndex: 0 });
   });
 
-  it('accepts a valid lower-case hex signature', () => {
-    // Prepare
-    const lower = createHmac('sha256', TEST_SECRET).update(body).digest('hex');
+  // RFC 4231, test case 2: HMAC-SHA256 with key "Jefe" — a digest computed outside this code.
+  const RFC_4231_BODY = Buffer.from('what do ya want for nothing?');
+  const RFC_4231_DIGEST = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843';
+
+  it.each([
+    ['lower-case', RFC_4231_DIGEST],
+    ['upper-case', RFC_4231_DIGEST.toUpperCase()],
+  ])('accepts a published test vector in %s hex', (_, digest) => {
     // Act
-    const result = verifySignature(body, { 'x-fivetran-signature-256': lower }, [TEST_SECRET]);
+    const result = verifySignature(RFC_4231_BODY, { 'x-fivetran-signature-256': digest }, ['Jefe']);
     // Assess
-    expect(lower).toBe(lower.toLowerCase());
-    expect(result.valid).toBe(true);
+    expect(result).toEqual({ valid: true, secretIndex: 0 });
+  });
+
+  it('signs the published test vector to its known digest', () => {
+    // Act / Assess
+    expect(signBody(RFC_4231_BODY, 'Jefe').toLowerCase()).toBe(RFC_4231_DIGEST);
   });
 
   it.each([['X-Fivetran-Signature-256'], ['x-fivetran-signature-256'], ['X-FIVETRAN-SIGNATURE-256']])(

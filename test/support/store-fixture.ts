@@ -4,7 +4,7 @@ import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-d
 import type { RepositoryOptions } from '#commons/store/repositories';
 import { eventIdentity } from '#commons/webhook/event-identity';
 import { type FivetranEvent, parseEvent } from '#commons/webhook/parse-event';
-import { type Core, openCore } from '../support/core.ts';
+import { type Core, openCore } from './core.ts';
 
 /** A clock the test moves by hand. */
 export function manualClock(startIso = '2026-06-01T12:00:00.000Z') {

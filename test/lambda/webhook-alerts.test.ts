@@ -7,7 +7,7 @@ import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-d
 import { signBody } from '#commons/webhook/signature';
 import { TEST_SECRET } from '../fixtures/webhook-payloads.ts';
 import { openCore } from '../support/core.ts';
-import { forwardDocumentClient, lambdaContext, restEvent } from '../webhook/lambda-fixture.ts';
+import { forwardDocumentClient, lambdaContext, restEvent } from '../support/lambda-fixture.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 

@@ -11,7 +11,7 @@ import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
 import { healthChangeLog } from '#commons/alerts/health-change-log';
 import type { HealthChange } from '#commons/ingest/health-notifier';
 import { HEALTH_CHANGES_KEY } from '#commons/store/table/keys';
-import { connection, type ReadFixture, startReadFixture } from './read-fixture.ts';
+import { connection, type ReadFixture, startReadFixture } from '../support/http-fixture.ts';
 
 const base = {
   connector_type: 'postgres',

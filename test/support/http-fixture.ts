@@ -15,7 +15,7 @@ import type { SweepControl } from '#commons/sweep/sweep-control';
 import { signBody } from '#commons/webhook/signature';
 import { staticSecretSource } from '#commons/webhook-secret/secret-source';
 import { dashboardPage } from '../../functions/dashboard/dashboard-page.ts';
-import { type Core, openCore } from '../support/core.ts';
+import { type Core, openCore } from './core.ts';
 
 export const SECRET = 'read-fixture-secret';
 
