@@ -40,6 +40,8 @@ export async function startDemoAccount(options: DemoOptions): Promise<DemoAccoun
     connections: options.connections ?? DEMO_ACCOUNT.connections,
     host: '127.0.0.1',
     port: 0,
+    // The demo behaves like a real account: odd shapes, new connections pending, syncs that take seconds.
+    quirks: true,
   });
   try {
     const credentialName = 'the demo credential (simulator only)';

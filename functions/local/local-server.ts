@@ -187,6 +187,7 @@ export async function startLocalServer(
           writer,
           fivetran,
           schemaRequestBudget: config.schemaRequestBudget,
+          requestsPerHour: config.requestsPerHour,
           intervalMs: config.sweepIntervalMinutes * 60_000,
           ...(options.now ? { now: options.now } : {}),
           log,

@@ -72,7 +72,10 @@ describe('Health changes: one event per real change, none for duplicates or no-o
         group_id: 'warehouse',
         from: 'failing',
         to: 'healthy',
-        reason: 'SUCCESSFUL',
+        // Healthy needs no reason; a failing change says why in Fivetran's words.
+        reason: null,
+        reason_code: null,
+        since: null,
         at: expect.any(String),
       },
       {
@@ -83,6 +86,8 @@ describe('Health changes: one event per real change, none for duplicates or no-o
         from: 'healthy',
         to: 'failing',
         reason: 'FAILURE reason',
+        reason_code: 'sync_failed',
+        since: expect.any(String),
         at: expect.any(String),
       },
     ]);
@@ -106,6 +111,7 @@ describe('Recent health changes log', () => {
     schema: id,
     previous: 'healthy',
     health: 'failing',
+    health_reason: { code: 'sync_failed', message: 'FAILURE: timeout', since: at },
     last_sync: null,
     changed_at: at,
   });
@@ -174,6 +180,10 @@ describe('EventBridge health notifier', () => {
     schema: 'pg_schema',
     previous,
     health,
+    health_reason:
+      health === 'healthy'
+        ? null
+        : { code: 'sync_failed', message: 'FAILURE: disk full', since: '2026-06-01T11:00:00.000Z' },
     last_sync: {
       sync_id: 's2',
       status: 'FAILURE',
@@ -209,7 +219,9 @@ describe('EventBridge health notifier', () => {
       group_id: 'warehouse',
       from: 'healthy',
       to: 'failing',
-      reason: 'disk full',
+      reason: 'FAILURE: disk full',
+      reason_code: 'sync_failed',
+      since: '2026-06-01T11:00:00.000Z',
       at: '2026-06-01T11:00:01.000Z',
     });
   });

@@ -64,7 +64,7 @@ describe('CLI status through a running local server', () => {
     expect(code).toBe(0);
     const out = run.out();
     expect(out).toContain(`the local server at ${fx.url} (live)`);
-    expect(out).toMatch(/Connections:\s+7 \(2 failing · 1 delayed · 1 paused · 3 healthy\)/);
+    expect(out).toMatch(/Connections:\s+7 \(2 failing · 0 pending · 1 delayed · 1 paused · 3 healthy\)/);
     const rows = out.split('\n').filter((line) => /^(failing|delayed|paused|healthy) /.test(line));
     expect(rows.map((line) => line.split(/\s+/).slice(0, 2))).toEqual([
       ['failing', 'c0_schema'],
@@ -122,7 +122,7 @@ describe('CLI status through a running local server', () => {
 
     // Assess
     expect(codes).toEqual([1, 4]);
-    expect(bad.err()).toMatch(/--health must be one of failing, delayed, paused, healthy/);
+    expect(bad.err()).toMatch(/--health must be one of failing, pending, delayed, paused, healthy/);
     expect(wrongToken.err()).toMatch(/bearer token.*API_TOKEN/);
   });
 });

@@ -21,6 +21,7 @@ describe('Function: loadLocalConfig', () => {
       webhookSecrets: null,
       sweepIntervalMinutes: 15,
       schemaRequestBudget: 200,
+      requestsPerHour: null,
       eventRetentionDays: 90,
     });
   });

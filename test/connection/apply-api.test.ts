@@ -182,7 +182,15 @@ function deliveryOrder(facts: readonly Fact[], seeds: fc.Stream<number>): Fact[]
 }
 
 /** What a reader sees (the contract's view); `facts_as_of` is bookkeeping and may record other instants. */
-const seen = (c: Connection | null) => (c === null ? null : { ...connectionView(c), updated_at: null });
+const seen = (c: Connection | null) =>
+  c === null
+    ? null
+    : {
+        ...connectionView(c),
+        updated_at: null,
+        // When the verdict began, as deliveries taught it: arrival-dependent by nature (see sync-record.test).
+        health_reason: c.health_reason && { ...c.health_reason, since: null },
+      };
 
 describe('Property: webhook events and sweep observations, in any order', () => {
   it('any delivery order converges once a sweep newer than every fact has looked', () => {

@@ -9,10 +9,10 @@ import {
   startReadFixture,
 } from '../support/http-fixture.ts';
 
-/** 48 connections: health by i % 4, group g0..g2 by i % 3, service by i % 2, every 7th deleted. */
+/** 48 connections: health by i % 5, group g0..g2 by i % 3, service by i % 2, every 7th deleted. */
 const ALL: Connection[] = Array.from({ length: 48 }, (_, i) =>
   connection(`conn_${String(i).padStart(2, '0')}`, {
-    health: HEALTH_VALUES[i % 4],
+    health: HEALTH_VALUES[i % 5],
     group: `g${i % 3}`,
     service: i % 2 === 0 ? 'postgres' : 'salesforce',
     deleted: i % 7 === 0,
@@ -49,6 +49,13 @@ describe('GET /api/connections over HTTP', () => {
       'status',
       'sync_frequency',
       'schedule_type',
+      'daily_sync_time',
+      'data_delay_sensitivity',
+      'data_delay_threshold',
+      'connected_by',
+      'service_version',
+      'setup_tests',
+      'pause_after_trial',
       'succeeded_at',
       'failed_at',
       'created_at',
@@ -56,6 +63,8 @@ describe('GET /api/connections over HTTP', () => {
       'last_sync',
       'last_completed_sync',
       'health',
+      'health_reason',
+      'freshness',
       'updated_at',
       'schema_version',
     ]);
@@ -67,7 +76,7 @@ describe('GET /api/connections over HTTP', () => {
     const byStatus = await fx.get(`/api/connections?status=${health}`);
 
     // Assess
-    const expected = ids((c, i) => live(c) && HEALTH_VALUES[i % 4] === health);
+    const expected = ids((c, i) => live(c) && HEALTH_VALUES[i % 5] === health);
     expect(byHealth.body.items.map((c: Connection) => c.id)).toEqual(expected);
     expect(byHealth.body.items.every((c: Connection) => c.health === health)).toBe(true);
     expect(byStatus.body).toEqual(byHealth.body);
@@ -87,7 +96,7 @@ describe('GET /api/connections over HTTP', () => {
     expect(deleted.body.items.map((c: Connection) => c.id)).toEqual(ids((c) => !live(c)));
     expect(any.body.items).toHaveLength(ALL.length);
     expect(combined.body.items.map((c: Connection) => c.id)).toEqual(
-      ids((c, i) => live(c) && i % 4 === 0 && i % 3 === 0 && i % 2 === 0),
+      ids((c, i) => live(c) && i % 5 === 0 && i % 3 === 0 && i % 2 === 0),
     );
     expect(combined.body.items.length).toBeGreaterThan(0);
   });
@@ -112,7 +121,9 @@ describe('GET /api/connections over HTTP', () => {
 
     // Assess
     expect(badHealth).toMatchObject({ status: 400 });
-    expect(badHealth.body.message).toMatch(/health: must be one of failing, delayed, paused, healthy/);
+    expect(badHealth.body.message).toMatch(
+      /health: must be one of failing, pending, delayed, paused, healthy/,
+    );
     expect(badDeleted.body.message).toMatch(/deleted: must be one of false, true, any/);
     expect(conflicting).toMatchObject({
       status: 400,

@@ -36,7 +36,7 @@ describe('Store: recordEvent', () => {
       paused: false,
       deleted_at: null,
       health: 'healthy',
-      schema_version: 1,
+      schema_version: 2,
       last_sync: {
         sync_id: 'b4703f73-6315-4e22-8d7a-3bfb18b2fed2',
         status: 'SUCCESSFUL',
@@ -207,11 +207,16 @@ describe('Store: recordEvent', () => {
     // Assess
     const resumed = await fx.repositories.connections.get('conn_life');
     expect(paused).toMatchObject({ paused: true, health: 'paused', created_at: '2026-06-01T08:00:00.000Z' });
-    expect(resumed).toMatchObject({ paused: false, health: 'healthy' });
+    // Created but never synced: a new connection is pending, not failing and not yet healthy.
+    expect(resumed).toMatchObject({
+      paused: false,
+      health: 'pending',
+      health_reason: { code: 'first_sync_pending' },
+    });
     expect(fx.changes.map((change) => [change.previous, change.health])).toEqual([
-      [null, 'healthy'],
-      ['healthy', 'paused'],
-      ['paused', 'healthy'],
+      [null, 'pending'],
+      ['pending', 'paused'],
+      ['paused', 'pending'],
     ]);
   });
 

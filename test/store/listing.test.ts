@@ -14,17 +14,14 @@ function seeded(i: number): Connection {
     service: i % 2 === 0 ? 'postgres' : 'salesforce',
     schema: id,
     paused: i % 5 === 0,
-    last_completed_sync:
-      i % 7 === 0
-        ? {
-            sync_id: null,
-            status: 'FAILURE',
-            started_at: null,
-            ended_at: '2026-06-01T00:00:00.000Z',
-            reason: null,
-            source: 'api',
-          }
-        : null,
+    last_completed_sync: {
+      sync_id: null,
+      status: i % 7 === 0 ? 'FAILURE' : 'SUCCESSFUL',
+      started_at: null,
+      ended_at: '2026-06-01T00:00:00.000Z',
+      reason: null,
+      source: 'api',
+    },
     deleted_at: i % 11 === 0 ? '2026-06-01T01:00:00.000Z' : null,
   };
 }

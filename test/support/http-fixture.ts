@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { fanOutHealthNotifier } from '#commons/alerts/fan-out-notifier';
 import { healthChangeLog } from '#commons/alerts/health-change-log';
 import { type Connection, unknownConnection } from '#commons/connection/connection';
+import type { Health } from '#commons/connection/health';
 import { createHttpApp, type HttpAppOptions } from '#commons/http/app';
 import { type HttpServer, startHttpServer } from '#commons/http/node-server';
 import type { ConnectionWriter } from '#commons/ingest/connection-writer';
@@ -126,7 +127,7 @@ export function connection(
   fields: {
     group?: string;
     service?: string;
-    health?: 'failing' | 'delayed' | 'paused' | 'healthy';
+    health?: Health;
     deleted?: boolean;
     at?: string;
   } = {},
@@ -145,14 +146,18 @@ export function connection(
       setup_state: 'connected',
       update_state: health === 'delayed' ? 'delayed' : 'on_schedule',
     },
-    last_completed_sync: {
-      sync_id: null,
-      status: health === 'failing' ? 'FAILURE' : 'SUCCESSFUL',
-      started_at: null,
-      ended_at: at,
-      reason: health === 'failing' ? 'Connection reset by peer' : null,
-      source: 'api',
-    },
+    // A pending connection has not completed a sync yet.
+    last_completed_sync:
+      health === 'pending'
+        ? null
+        : {
+            sync_id: null,
+            status: health === 'failing' ? 'FAILURE' : 'SUCCESSFUL',
+            started_at: null,
+            ended_at: at,
+            reason: health === 'failing' ? 'Connection reset by peer' : null,
+            source: 'api',
+          },
     deleted_at: fields.deleted ? at : null,
   };
 }
@@ -194,6 +199,9 @@ export function sweepRecord(id: string, startedAt: string, fields: Partial<Sweep
     webhook_active: true,
     error: null,
     error_code: null,
+    items_unreadable: [],
+    items_unreadable_total: 0,
+    request_budget: null,
     ...fields,
   };
 }

@@ -61,6 +61,9 @@ describe('one sweep at a time', () => {
       webhook_active: null,
       error: null,
       error_code: null,
+      items_unreadable: [],
+      items_unreadable_total: 0,
+      request_budget: null,
     });
 
     // Act

@@ -8,7 +8,7 @@ import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 
 const USAGE =
-  'fivetran-metadata status [--json] [--all | --health <failing|delayed|paused|healthy>] [--table <name> [--region <r>] [--endpoint <url>]] [--color | --no-color]';
+  'fivetran-metadata status [--json] [--all | --health <failing|pending|delayed|paused|healthy>] [--table <name> [--region <r>] [--endpoint <url>]] [--color | --no-color]';
 
 interface ListPage<T> {
   readonly items: T[];
@@ -29,7 +29,13 @@ async function listAll<T>(access: ApiAccess, path: string): Promise<T[]> {
   return items;
 }
 
-const COLOURS: Record<Health, string> = { failing: '31', delayed: '33', paused: '90', healthy: '32' };
+const COLOURS: Record<Health, string> = {
+  failing: '31',
+  pending: '36',
+  delayed: '33',
+  paused: '90',
+  healthy: '32',
+};
 
 export function ago(iso: string | null | undefined, nowMs = Date.now()): string {
   const ms = Date.parse(iso ?? '');
@@ -110,7 +116,8 @@ export function renderStatus(
     const rows = sorted.map((c) => {
       const completed = c.last_completed_sync;
       const group = c.group_id ? groups.get(c.group_id) : undefined;
-      const reason = c.last_sync?.reason ?? completed?.reason ?? '';
+      // The verdict's own reason (a failing row never shows a bare SUCCESSFUL without saying why).
+      const reason = c.health_reason ? `${c.health_reason.code}: ${c.health_reason.message}` : '';
       return [
         c.health,
         c.schema ?? c.id,
@@ -168,7 +175,7 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
       ? [values.health as Health]
       : values.all
         ? [...HEALTH_VALUES]
-        : ['failing', 'delayed', 'paused'];
+        : ['failing', 'pending', 'delayed', 'paused'];
     access = await openReadAccess(() => loadLocalConfig(io.env), {
       name: values.table,
       region: values.region,

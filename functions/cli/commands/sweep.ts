@@ -170,6 +170,7 @@ async function direct(env: Env, secretId: string | undefined, io: CliIo, json: b
         ...(io.sleep ? { sleep: io.sleep } : {}),
       },
       schemaRequestBudget: config.schemaRequestBudget,
+      requestsPerHour: config.requestsPerHour,
       remainingMs: () => budgetEnd - Date.now(),
       safetyMarginMs: 0,
       ...(json ? {} : { onProgress: (p: SweepProgress) => progress.update(p) }),

@@ -5,7 +5,7 @@ import type { HealthChange, HealthNotifier } from '../ingest/health-notifier.ts'
 export const HEALTH_EVENT_SOURCE = 'fivetran-metadata';
 export const HEALTH_EVENT_DETAIL_TYPE = 'Connection Health Changed';
 
-/** The detail of a health-change event: connection id, schema, service, group, from, to, reason, at. */
+/** The detail of a health-change event: connection id, schema, service, group, from, to, why, since, at. */
 export function healthChangeDetail(change: HealthChange): Record<string, unknown> {
   return {
     connection_id: change.connection_id,
@@ -14,7 +14,9 @@ export function healthChangeDetail(change: HealthChange): Record<string, unknown
     group_id: change.group_id,
     from: change.previous,
     to: change.health,
-    reason: change.last_sync?.reason ?? change.last_sync?.status ?? null,
+    reason: change.health_reason?.message ?? null,
+    reason_code: change.health_reason?.code ?? null,
+    since: change.health_reason?.since ?? null,
     at: change.changed_at,
   };
 }

@@ -30,6 +30,8 @@ export const NUMERIC_SETTINGS = {
   SWEEP_INTERVAL_MINUTES: { fallback: 15, min: 1, max: 24 * 60 },
   SCHEMA_REQUEST_BUDGET: { fallback: 200, min: 0, max: 100_000 },
   EVENT_RETENTION_DAYS: { fallback: 90, min: 1, max: 3650 },
+  /** 0 = unset: the default budget (see `fivetran/request-budget.ts`). */
+  FIVETRAN_REQUESTS_PER_HOUR: { fallback: 0, min: 1, max: 20_000 },
 } as const;
 export type NumericSetting = keyof typeof NUMERIC_SETTINGS;
 
@@ -47,6 +49,11 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
 export function setting(env: Env, name: NumericSetting): number {
   const { fallback, min, max } = NUMERIC_SETTINGS[name];
   return integer(env, name, fallback, min, max);
+}
+
+/** A numeric setting whose absence means "the default policy" (null), e.g. FIVETRAN_REQUESTS_PER_HOUR. */
+export function optionalSetting(env: Env, name: NumericSetting): number | null {
+  return text(env, name) === undefined ? null : setting(env, name);
 }
 
 /** A variable that must be set (deployed Lambdas: the stack always sets it). */

@@ -1,4 +1,4 @@
-import { type Env, required, setting, text } from './env.ts';
+import { type Env, optionalSetting, required, setting, text } from './env.ts';
 import { fivetranApiUrl } from './fivetran-settings.ts';
 
 /** What each deployed function reads from its environment (the stack sets every required variable). */
@@ -12,6 +12,7 @@ export interface LambdaConfigs {
     readonly tableName: string;
     readonly apiCredentialSecretArn: string;
     readonly schemaRequestBudget: number;
+    readonly requestsPerHour: number | null;
     readonly eventRetentionDays: number;
     readonly fivetranApiUrl: string;
   };
@@ -33,6 +34,7 @@ const readers: { readonly [K in keyof LambdaConfigs]: (env: Env) => LambdaConfig
     tableName: required(env, 'TABLE_NAME'),
     apiCredentialSecretArn: required(env, 'API_CREDENTIAL_SECRET_ARN'),
     schemaRequestBudget: setting(env, 'SCHEMA_REQUEST_BUDGET'),
+    requestsPerHour: optionalSetting(env, 'FIVETRAN_REQUESTS_PER_HOUR'),
     eventRetentionDays: setting(env, 'EVENT_RETENTION_DAYS'),
     fivetranApiUrl: fivetranApiUrl(text(env, 'FIVETRAN_API_URL')),
   }),

@@ -1,5 +1,5 @@
 import { parseSecretList } from '../webhook/signature.ts';
-import { ConfigError, type Env, setting, text } from './env.ts';
+import { ConfigError, type Env, optionalSetting, setting, text } from './env.ts';
 import {
   type FivetranCredential,
   fivetranApiUrl,
@@ -19,6 +19,8 @@ export interface LocalConfig {
   readonly webhookSecrets: readonly string[] | null;
   readonly sweepIntervalMinutes: number;
   readonly schemaRequestBudget: number;
+  /** FIVETRAN_REQUESTS_PER_HOUR, or null for the default budget. */
+  readonly requestsPerHour: number | null;
   readonly eventRetentionDays: number;
 }
 
@@ -48,6 +50,7 @@ export function loadLocalConfig(env: Env): LocalConfig {
     webhookSecrets,
     sweepIntervalMinutes: setting(env, 'SWEEP_INTERVAL_MINUTES'),
     schemaRequestBudget: setting(env, 'SCHEMA_REQUEST_BUDGET'),
+    requestsPerHour: optionalSetting(env, 'FIVETRAN_REQUESTS_PER_HOUR'),
     eventRetentionDays: setting(env, 'EVENT_RETENTION_DAYS'),
   };
 }

@@ -1,10 +1,17 @@
 import type { Connection as ApiConnection } from '../fivetran/schemas.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { toInstantMs } from '../lib/instant.ts';
+import { clipText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from '../lib/text.ts';
 import { sameConnection } from './apply-event.ts';
-import { type Connection, type ConnectionStatus, type FactsAsOf, unknownConnection } from './connection.ts';
+import {
+  type Connection,
+  type ConnectionStatus,
+  type FactsAsOf,
+  type SetupTest,
+  unknownConnection,
+  withHealth,
+} from './connection.ts';
 import { allowListedConfig } from './connection-config.ts';
-import { computeHealth } from './health.ts';
 import { factWins } from './newest-fact.ts';
 import { mergeCompletedSync, mergeSyncRecord, syncRecordFromApi } from './sync-record.ts';
 
@@ -16,17 +23,44 @@ export interface ApiObservation {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** The fields the REST API owns outright (webhooks never state them), as the connection item holds them. */
-function stateFromApi(
-  api: ApiConnection,
-): Pick<Connection, 'status' | 'sync_frequency' | 'schedule_type' | 'succeeded_at' | 'failed_at' | 'config'> {
-  // Older answers may omit `status` (or any field but `id`): what is absent reads as unknown.
+/** The fields the REST API owns outright (webhooks never state them): one group, one `facts_as_of.state`. */
+const STATE_FIELDS = [
+  'status',
+  'sync_frequency',
+  'schedule_type',
+  'daily_sync_time',
+  'data_delay_sensitivity',
+  'data_delay_threshold',
+  'connected_by',
+  'service_version',
+  'setup_tests',
+  'pause_after_trial',
+  'succeeded_at',
+  'failed_at',
+  'config',
+] as const;
+type ApiState = Pick<Connection, (typeof STATE_FIELDS)[number]>;
+
+const MAX_SETUP_TESTS = 50;
+
+function setupTestsFrom(api: ApiConnection): SetupTest[] {
+  return (api.setup_tests ?? []).slice(0, MAX_SETUP_TESTS).map((test) => ({
+    title: clipText(test.title, MAX_LABEL_LENGTH),
+    status: clipText(test.status, MAX_LABEL_LENGTH),
+    message: clipText(test.message, MAX_REASON_LENGTH),
+  }));
+}
+
+/** The state fields as the connection item holds them; what the answer omits reads as unknown. */
+function stateFromApi(api: ApiConnection): ApiState {
+  // Older answers may omit `status` (or any field but `id`).
   const status: ConnectionStatus = {
     setup_state: api.status?.setup_state ?? null,
     sync_state: api.status?.sync_state ?? null,
     update_state: api.status?.update_state ?? null,
     is_historical_sync: api.status?.is_historical_sync ?? null,
     rescheduled_for: api.status?.rescheduled_for ?? null,
+    schema_status: clipText(api.status?.schema_status, MAX_LABEL_LENGTH),
     tasks: api.status?.tasks ?? [],
     warnings: api.status?.warnings ?? [],
   };
@@ -34,10 +68,21 @@ function stateFromApi(
     status,
     sync_frequency: api.sync_frequency ?? null,
     schedule_type: api.schedule_type ?? null,
+    daily_sync_time: clipText(api.daily_sync_time, MAX_LABEL_LENGTH),
+    data_delay_sensitivity: clipText(api.data_delay_sensitivity, MAX_LABEL_LENGTH),
+    data_delay_threshold: api.data_delay_threshold ?? null,
+    connected_by: clipText(api.connected_by, MAX_LABEL_LENGTH),
+    service_version: api.service_version ?? null,
+    setup_tests: setupTestsFrom(api),
+    pause_after_trial: api.pause_after_trial ?? null,
     succeeded_at: api.succeeded_at ?? null,
     failed_at: api.failed_at ?? null,
     config: allowListedConfig(api.config),
   };
+}
+
+function stateOf(connection: Connection): ApiState {
+  return Object.fromEntries(STATE_FIELDS.map((field) => [field, connection[field]])) as ApiState;
 }
 
 const differs = (a: unknown, b: unknown): boolean => canonicalJson(a) !== canonicalJson(b);
@@ -97,15 +142,7 @@ export function applyApiConnection(
   }
 
   const state = stateFromApi(api);
-  const knownState = {
-    status: next.status,
-    sync_frequency: next.sync_frequency,
-    schedule_type: next.schedule_type,
-    succeeded_at: next.succeeded_at,
-    failed_at: next.failed_at,
-    config: next.config,
-  };
-  if (differs(state, knownState) && factWins(at, asOf.state, true)) {
+  if (differs(state, stateOf(next)) && factWins(at, asOf.state, true)) {
     Object.assign(next, state);
     asOf.state = at;
   }
@@ -117,9 +154,9 @@ export function applyApiConnection(
   }
 
   next.facts_as_of = asOf;
-  next.health = computeHealth(next);
-  if (current === null || !sameConnection(before, next)) next.updated_at = observation.nowIso;
-  return next;
+  const assessed = withHealth(next, before, observation.nowIso);
+  if (current === null || !sameConnection(before, assessed)) assessed.updated_at = observation.nowIso;
+  return assessed;
 }
 
 /**

@@ -9,10 +9,10 @@ import {
   SYNCING,
   type SyncRecord,
   unknownConnection,
+  withHealth,
 } from './connection.ts';
-import { computeHealth } from './health.ts';
-
 import { factWins } from './newest-fact.ts';
+import { newestAction, recordConnectionTest } from './operator-events.ts';
 import { mergeCompletedSync, mergeSyncRecord } from './sync-record.ts';
 import type { SyncRun } from './sync-run.ts';
 
@@ -136,6 +136,16 @@ export function applyEvent(
         asOf.deleted = at;
       }
       break;
+    case 'connection_failure':
+    case 'connection_successful':
+      next.connection_tests = recordConnectionTest(next.connection_tests, event);
+      break;
+    case 'edit_connector':
+    case 'resync_connector':
+    case 'resync_table':
+    case 'force_update_connector':
+      next.last_action = newestAction(next.last_action, event);
+      break;
     default: {
       const fromEvent = syncRecordFromEvent(event);
       const record = fromEvent && context.syncRun ? syncRecordFromRun(context.syncRun) : fromEvent;
@@ -147,8 +157,8 @@ export function applyEvent(
   }
 
   next.facts_as_of = asOf;
-  next.health = computeHealth(next);
-  const changed = current === null || !sameConnection(before, next);
-  if (changed) next.updated_at = context.nowIso;
-  return { connection: next, changed };
+  const assessed = withHealth(next, before, context.nowIso);
+  const changed = current === null || !sameConnection(before, assessed);
+  if (changed) assessed.updated_at = context.nowIso;
+  return { connection: assessed, changed };
 }

@@ -14,7 +14,8 @@ import {
   unknown,
 } from 'zod/mini';
 import { SCHEMA_VERSION } from '../lib/schema-version.ts';
-import { computeHealth, HEALTH_VALUES } from './health.ts';
+import { openConnectionFailure } from './connection-failure.ts';
+import { assessHealth, HEALTH_VALUES, healthReasonSchema } from './health.ts';
 
 /**
  * The connection, defined once: `connectionViewShape` is the contract's field list (ARCHITECTURE.md, "The
@@ -45,10 +46,27 @@ export const connectionStatusSchema = strictObject({
   update_state: text,
   is_historical_sync: nullable(boolean()),
   rescheduled_for: text,
+  schema_status: text,
   tasks: array(unknown()),
   warnings: array(unknown()),
 });
 export type ConnectionStatus = Infer<typeof connectionStatusSchema>;
+
+/** One of Fivetran's setup tests: why a connection is broken or incomplete. */
+export const setupTestSchema = strictObject({ title: text, status: text, message: text });
+export type SetupTest = Infer<typeof setupTestSchema>;
+
+/**
+ * What the schedule and Fivetran's delay settings promise, against the last success we know; null fields where
+ * nothing is promised (a manual schedule).
+ */
+export const freshnessSchema = strictObject({
+  last_success_at: text,
+  expected_every_minutes: nullable(number()),
+  late_after: text,
+  late_by_minutes: nullable(number()),
+});
+export type Freshness = Infer<typeof freshnessSchema>;
 
 export const connectionViewShape = {
   id: string(),
@@ -59,6 +77,13 @@ export const connectionViewShape = {
   status: connectionStatusSchema,
   sync_frequency: nullable(number()),
   schedule_type: text,
+  daily_sync_time: text,
+  data_delay_sensitivity: text,
+  data_delay_threshold: nullable(number()),
+  connected_by: text,
+  service_version: nullable(number()),
+  setup_tests: array(setupTestSchema),
+  pause_after_trial: nullable(boolean()),
   succeeded_at: text,
   failed_at: text,
   created_at: text,
@@ -66,6 +91,8 @@ export const connectionViewShape = {
   last_sync: nullable(syncRecordSchema),
   last_completed_sync: nullable(syncRecordSchema),
   health: enumOf(HEALTH_VALUES),
+  health_reason: nullable(healthReasonSchema),
+  freshness: nullable(freshnessSchema),
   updated_at: string(),
   schema_version: number(),
 };
@@ -93,11 +120,26 @@ export type FactsAsOf = Infer<typeof factsAsOfSchema>;
 export const connectionConfigSchema = record(string(), union([string(), number(), boolean()]));
 export type ConnectionConfig = Infer<typeof connectionConfigSchema>;
 
+/**
+ * What `connection_failure` / `connection_successful` events said: the newest of each (kept as maxima, so
+ * any delivery order agrees). A failure is open while it is newer than every success, including syncs.
+ */
+export const connectionTestsSchema = strictObject({ failed_at: text, message: text, succeeded_at: text });
+export type ConnectionTests = Infer<typeof connectionTestsSchema>;
+
+/** The newest operator action Fivetran told us about (`resync_*`, `force_update_connector`, `edit_connector`). */
+export const lastActionSchema = strictObject({ event: string(), at: text, table: text });
+export type LastAction = Infer<typeof lastActionSchema>;
+
 export const connectionShape = {
   ...connectionViewShape,
   facts_as_of: factsAsOfSchema,
   /** The non-sensitive part of Fivetran's `config`, from the sweep; null until a sweep read it. */
   config: nullable(connectionConfigSchema),
+  /** The newest `connection_failure` and `connection_successful` (see `connection-failure.ts`). */
+  connection_tests: nullable(connectionTestsSchema),
+  /** The newest action event; `edit_connector` also makes the schema summary due at the next sweep. */
+  last_action: nullable(lastActionSchema),
 };
 
 /** The connection as the store keeps it: the view plus `facts_as_of` and `config` (never in lists). */
@@ -110,6 +152,7 @@ export const EMPTY_STATUS: ConnectionStatus = {
   update_state: null,
   is_historical_sync: null,
   rescheduled_for: null,
+  schema_status: null,
   tasks: [],
   warnings: [],
 };
@@ -125,21 +168,37 @@ export function unknownConnection(id: string, nowIso: string): Connection {
     status: EMPTY_STATUS,
     sync_frequency: null,
     schedule_type: null,
+    daily_sync_time: null,
+    data_delay_sensitivity: null,
+    data_delay_threshold: null,
+    connected_by: null,
+    service_version: null,
+    setup_tests: [],
+    pause_after_trial: null,
     succeeded_at: null,
     failed_at: null,
     created_at: null,
     deleted_at: null,
     last_sync: null,
     last_completed_sync: null,
+    freshness: null,
     updated_at: nowIso,
     schema_version: SCHEMA_VERSION,
     facts_as_of: { identity: null, paused: null, deleted: null, state: null },
     config: null,
+    connection_tests: null,
+    last_action: null,
   };
-  return { ...base, health: computeHealth(base) };
+  return { ...base, ...assessHealth(base, null, nowIso) };
 }
 
 const VIEW_FIELDS = Object.keys(connectionViewShape) as (keyof ConnectionView)[];
+
+/** The connection with its health and reason recomputed (every write goes through this). */
+export function withHealth(connection: Connection, previous: Connection | null, nowIso: string): Connection {
+  const inputs = { ...connection, connection_failure: openConnectionFailure(connection) };
+  return { ...connection, ...assessHealth(inputs, previous?.health_reason ?? null, nowIso) };
+}
 
 /** The contract's view of a connection: exactly its fields, in its order (bookkeeping dropped). */
 export function connectionView(connection: Connection): ConnectionView {

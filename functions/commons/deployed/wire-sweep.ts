@@ -16,7 +16,7 @@ export const CREDENTIAL_MAX_AGE_SECONDS = 300;
 
 export type SweepWiring = Pick<
   SweepDeps,
-  'repositories' | 'writer' | 'fivetran' | 'schemaRequestBudget' | 'log'
+  'repositories' | 'writer' | 'fivetran' | 'schemaRequestBudget' | 'requestsPerHour' | 'log'
 >;
 
 /** The sweep's clients, repositories and credential for one function instance. */
@@ -45,6 +45,7 @@ export function wireSweep(config: LambdaConfigs['sweep']): SweepWiring {
     writer,
     fivetran: { baseUrl: config.fivetranApiUrl, credential, credentialName: `the secret ${secretId}` },
     schemaRequestBudget: config.schemaRequestBudget,
+    requestsPerHour: config.requestsPerHour,
     log: logger,
   };
 }

@@ -37,7 +37,7 @@ function queryObject<T extends z.ZodRawShape>(shape: T) {
 
 /** The query objects as documented (before the refinements and transforms the routes apply). */
 export const connectionsQueryShape = queryObject({
-  health: healthValue.optional().describe('failing, delayed, paused or healthy'),
+  health: healthValue.optional().describe('failing, pending, delayed, paused or healthy'),
   status: healthValue.optional().describe('Another name for `health`'),
   group_id: text.optional(),
   service: text.optional(),

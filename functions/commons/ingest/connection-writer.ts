@@ -1,6 +1,5 @@
 import { sameConnection } from '../connection/apply-event.ts';
-import type { Connection } from '../connection/connection.ts';
-import { computeHealth } from '../connection/health.ts';
+import { type Connection, withHealth } from '../connection/connection.ts';
 import { SCHEMA_VERSION } from '../lib/schema-version.ts';
 import type { ConnectionRepository, SavedConnection } from '../store/repositories/connections.ts';
 import type { KnownItem } from '../store/table/versioned-update.ts';
@@ -44,7 +43,10 @@ export function connectionWriter(
         (current) => {
           const planned = plan(current);
           if (planned === null) return null;
-          const next = { ...planned, health: computeHealth(planned), schema_version: SCHEMA_VERSION };
+          const next = {
+            ...withHealth(planned, current, planned.updated_at),
+            schema_version: SCHEMA_VERSION,
+          };
           return current !== null && sameConnection(current, next) ? null : next;
         },
         known,
@@ -58,6 +60,7 @@ export function connectionWriter(
           schema: after.schema,
           previous: before?.health ?? null,
           health: after.health,
+          health_reason: after.health_reason,
           last_sync: after.last_sync,
           changed_at: after.updated_at,
         });

@@ -1,5 +1,5 @@
 import type { SyncRecord } from '../connection/connection.ts';
-import type { Health } from '../connection/health.ts';
+import type { Health, HealthReason } from '../connection/health.ts';
 
 /** A connection's health changed (or a connection was first seen: `previous` is null). */
 export interface HealthChange {
@@ -9,6 +9,8 @@ export interface HealthChange {
   readonly schema: string | null;
   readonly previous: Health | null;
   readonly health: Health;
+  /** Why the new verdict holds (null when healthy). */
+  readonly health_reason: HealthReason | null;
   readonly last_sync: SyncRecord | null;
   readonly changed_at: string;
 }

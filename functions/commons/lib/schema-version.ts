@@ -2,4 +2,10 @@
  * Version of every item shape this code writes (and of the connection's `schema_version` field). A change
  * of any item's shape bumps it and ships with that item's migration in its repository.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * v2 (this round): connections gained metadata fields (`connected_by`, `daily_sync_time`, `data_delay_*`,
+ * `service_version`, `setup_tests`, `pause_after_trial`, `status.schema_status`), `health_reason`,
+ * `freshness`, `connection_tests`, `last_action`; `pending` health. Migration: `migrateConnectionItem`.
+ */

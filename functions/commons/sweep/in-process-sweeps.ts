@@ -5,6 +5,7 @@ import type { SweepControl, SweepStart } from './sweep-control.ts';
 export interface LocalSweepOptions extends Pick<SweepDeps, 'repositories' | 'writer'> {
   readonly fivetran: SweepDeps['fivetran'];
   readonly schemaRequestBudget: number;
+  readonly requestsPerHour?: number | null;
   /** A sweep runs at start and then this often (`SWEEP_INTERVAL_MINUTES`); null: only on request. */
   readonly intervalMs: number | null;
   /** How long one local sweep may run; it stops cleanly before. Default 10 minutes. */
@@ -43,6 +44,7 @@ export function localSweepControl(options: LocalSweepOptions): LocalSweeps {
       writer: options.writer,
       fivetran: options.fivetran,
       schemaRequestBudget: options.schemaRequestBudget,
+      requestsPerHour: options.requestsPerHour ?? null,
       remainingMs: () => deadline - now(),
       // The sweep stops at its next step and records why.
       stopRequested: () => (stopping ? 'the local server is shutting down' : null),

@@ -9,11 +9,15 @@ import type { SweepRecord } from '../store/repositories/sweeps.ts';
 import type { Repositories } from '../store/repositories.ts';
 import { checkWebhook } from './check-webhook.ts';
 import { confirmDeletions } from './confirm-deletions.ts';
+import { planOptionalRequests } from './sweep-budget.ts';
 import { sweepConnections } from './sweep-connections.ts';
 import {
+  emptyFindings,
   emptyTally,
   ensureTime,
+  MAX_UNREADABLE_KEPT,
   type SweepContext,
+  type SweepFindings,
   type SweepPhase,
   type SweepProgress,
   type SweepTally,
@@ -33,6 +37,11 @@ export interface SweepDeps {
   };
   /** Schema requests this sweep may make (`SCHEMA_REQUEST_BUDGET`); 0 turns schema fetching off. */
   readonly schemaRequestBudget: number;
+  /**
+   * Fivetran requests an hour the product allows itself (`FIVETRAN_REQUESTS_PER_HOUR`); null for the default
+   * (5 % of the paid plan's 20,000, and never above 10 % of the account's own limit). See `sweep-budget.ts`.
+   */
+  readonly requestsPerHour?: number | null;
   /** Milliseconds this run may still take (a Lambda's `getRemainingTimeInMillis`). */
   readonly remainingMs: () => number;
   /** Stop this long before the deadline, so the record is written and the lease given back in time. */
@@ -108,8 +117,15 @@ export async function runSweep(
   return { status: 'finished', record: await start.done };
 }
 
-function recordFields(id: string, startedAt: string, tally: SweepTally, counter: RequestCounter) {
+function recordFields(
+  id: string,
+  startedAt: string,
+  tally: SweepTally,
+  counter: RequestCounter,
+  findings: SweepFindings = emptyFindings(),
+) {
   const requests = counter.snapshot();
+  const plan = findings.optional?.plan ?? null;
   return {
     id,
     started_at: startedAt,
@@ -120,6 +136,18 @@ function recordFields(id: string, startedAt: string, tally: SweepTally, counter:
     schema_fetches: tally.schema_fetches,
     items_written: tally.items_written,
     webhook_active: tally.webhook_active,
+    items_unreadable: findings.unreadable,
+    items_unreadable_total: findings.unreadableTotal,
+    request_budget:
+      plan === null
+        ? null
+        : {
+            per_hour: plan.perHour,
+            basis: plan.basis,
+            optional_allowed: plan.optionalRequests,
+            optional_used: findings.optional?.used ?? 0,
+            limited_by: plan.limitedBy,
+          },
   };
 }
 
@@ -135,6 +163,7 @@ const sameCredential = (a: FivetranCredential, b: FivetranCredential) =>
 
 interface PhaseState {
   listingComplete: boolean;
+  readonly requestsPerHour: number | null;
   /** Why the sweep stopped short of done after the listing (it is then `partial`). */
   readonly notes: string[];
   /** Worth telling, but nothing was left undone (the sweep can still be `succeeded`). */
@@ -147,6 +176,7 @@ async function runPhases(context: SweepContext, state: PhaseState): Promise<void
   await sweepGroups(context);
   const listing = await sweepConnections(context);
   state.listingComplete = true;
+  context.findings.optional = await planOptionalRequests(context, state.requestsPerHour);
   await confirmDeletions(context, listing);
   const webhookNote = await checkWebhook(context);
   if (webhookNote !== null) state.remarks.push(webhookNote);
@@ -168,13 +198,25 @@ async function execute(
   const timeLeft = () => (stopRequested() !== null ? 0 : deps.remainingMs() - margin);
   const stopReason = () => stopRequested() ?? (timeLeft() <= 0 ? 'the time budget ran out' : null);
   const tally = emptyTally();
+  const findings = emptyFindings();
   const log = deps.log ?? silentLog;
+  const noteUnreadable = (endpoint: string, entry: { id: string | null; problem: string }) => {
+    findings.unreadableTotal++;
+    if (findings.unreadable.length < MAX_UNREADABLE_KEPT) findings.unreadable.push({ endpoint, ...entry });
+  };
   const contextWith = (credential: FivetranCredential): SweepContext => ({
     id,
     repositories: deps.repositories,
     writer: deps.writer,
-    client: new FivetranClient({ ...deps.fivetran, credential, counter, remainingMs: timeLeft }),
+    client: new FivetranClient({
+      ...deps.fivetran,
+      credential,
+      counter,
+      remainingMs: timeLeft,
+      onUnreadable: noteUnreadable,
+    }),
     tally,
+    findings,
     now,
     timeLeft,
     stopReason,
@@ -184,7 +226,12 @@ async function execute(
     progress: (phase: SweepPhase) => deps.onProgress?.({ id, phase, requests: counter.total, ...tally }),
   });
 
-  const state: PhaseState = { listingComplete: false, notes: [], remarks: [] };
+  const state: PhaseState = {
+    listingComplete: false,
+    requestsPerHour: deps.requestsPerHour ?? null,
+    notes: [],
+    remarks: [],
+  };
   const notes = state.notes;
   let failure: unknown = null;
   const source = deps.fivetran.credential;
@@ -219,7 +266,7 @@ async function execute(
   const described = failure === null ? null : describeSweepError(failure);
   const error = [described, ...notes, ...state.remarks].filter((part) => part !== null).join('; ') || null;
   const record: SweepRecord = {
-    ...recordFields(id, startedAt, tally, counter),
+    ...recordFields(id, startedAt, tally, counter, findings),
     finished_at: new Date(now()).toISOString(),
     outcome,
     error,

@@ -29,6 +29,8 @@ export interface SchemaCandidate {
   readonly id: string;
   readonly fingerprint: string;
   readonly succeeded_at: string | null;
+  /** When an `edit_connector` webhook said the connection was edited (its schema may have changed). */
+  readonly edited_at?: string | null;
 }
 
 export interface DueSchema extends SchemaCandidate {
@@ -46,6 +48,8 @@ export function schemaDue(
   if (freshness === undefined) return { ...candidate, rank: 0, fetchedMs: 0 };
   const fetchedMs = toInstantMs(freshness.fetched_at) ?? 0;
   if (freshness.fingerprint !== candidate.fingerprint) return { ...candidate, rank: 1, fetchedMs };
+  const editedMs = toInstantMs(candidate.edited_at ?? null);
+  if (editedMs !== null && editedMs > fetchedMs) return { ...candidate, rank: 1, fetchedMs };
   if (freshness.state === 'none' && freshness.synced_as_of !== candidate.succeeded_at) {
     return { ...candidate, rank: 1, fetchedMs };
   }

@@ -86,10 +86,12 @@ export async function sweepConnections(context: SweepContext): Promise<Connectio
       next.catch(() => {});
       for (const api of result.value.items) {
         if (usableId(api.id) === null || api.id === DUMMY_CONNECTION_ID) continue;
+        const action = listing.stored.get(api.id)?.last_action;
         listing.seen.set(api.id, {
           id: api.id,
           fingerprint: definitionFingerprint(api),
           succeeded_at: api.succeeded_at ?? null,
+          edited_at: action?.event === 'edit_connector' ? action.at : null,
         });
         await pool.add(async () => {
           const before = context.tally.connections_written;

@@ -2,6 +2,7 @@ import type { FivetranClient } from '../fivetran/client.ts';
 import type { ConnectionWriter } from '../ingest/connection-writer.ts';
 import type { StructuredLog } from '../observability/log.ts';
 import type { Repositories } from '../store/repositories.ts';
+import type { OptionalRequests } from './sweep-budget.ts';
 
 export type SweepPhase = 'groups' | 'connections' | 'deletions' | 'webhook' | 'schemas' | 'done';
 
@@ -45,6 +46,28 @@ export function emptyTally(): SweepTally {
   };
 }
 
+/** An item Fivetran answered that could not be read (kept without the named fields, or dropped). */
+export interface UnreadableItem {
+  readonly endpoint: string;
+  readonly id: string | null;
+  readonly problem: string;
+}
+
+/** What a sweep learns on the way besides counts: kept on its record. */
+export interface SweepFindings {
+  /** The first few unreadable items (bounded), and how many there were in all. */
+  readonly unreadable: UnreadableItem[];
+  unreadableTotal: number;
+  /** Planned after the listing; null before (or when the listing did not complete). */
+  optional: OptionalRequests | null;
+}
+
+export const MAX_UNREADABLE_KEPT = 20;
+
+export function emptyFindings(): SweepFindings {
+  return { unreadable: [], unreadableTotal: 0, optional: null };
+}
+
 /** What every phase works with. */
 export interface SweepContext {
   readonly id: string;
@@ -53,6 +76,7 @@ export interface SweepContext {
   readonly writer: ConnectionWriter;
   readonly client: FivetranClient;
   readonly tally: SweepTally;
+  readonly findings: SweepFindings;
   readonly now: () => number;
   /** Milliseconds left before the sweep must stop (the safety margin already taken off). */
   readonly timeLeft: () => number;

@@ -8,6 +8,7 @@ import {
 import { WorkPool } from '../lib/work-pool.ts';
 import { compareDue, type DueSchema, schemaDue } from './schema-due.ts';
 import { summarizeSchemaConfig } from './schema-summary.ts';
+import { remainingOptional } from './sweep-budget.ts';
 import type { ConnectionListing } from './sweep-connections.ts';
 import { ensureTime, type SweepContext, SweepTimeUp } from './sweep-context.ts';
 
@@ -40,7 +41,12 @@ export async function sweepSchemas(
   due.sort(compareDue);
   tally.schemas_due = due.length;
 
-  const budget = Math.max(0, context.schemaRequestBudget);
+  // The per-sweep cap, within what the hourly budget leaves for optional requests.
+  const hourly =
+    context.findings.optional === null
+      ? Number.POSITIVE_INFINITY
+      : remainingOptional(context.findings.optional);
+  const budget = Math.max(0, Math.min(context.schemaRequestBudget, hourly));
   const batch = due.slice(0, budget);
   tally.schemas_planned = batch.length;
   context.progress('schemas');
@@ -71,8 +77,12 @@ export async function sweepSchemas(
     stoppedBecause = error.message;
   }
   const left = due.length - done;
-  if (stoppedBecause === null && left > 0 && budget > 0) {
-    stoppedBecause = `the schema request budget (${budget}) was spent`;
+  if (stoppedBecause === null && left > 0 && context.schemaRequestBudget > 0) {
+    const plan = context.findings.optional?.plan;
+    stoppedBecause =
+      hourly < context.schemaRequestBudget && plan
+        ? `the hourly request budget (${plan.perHour} an hour, ${plan.basis}) was spent`
+        : `the schema request budget (${context.schemaRequestBudget}) was spent`;
   }
   return { left, stoppedBecause };
 }
@@ -85,6 +95,7 @@ async function fetchSchema(context: SweepContext, entry: DueSchema): Promise<voi
     synced_as_of: entry.succeeded_at,
   };
   context.tally.schema_fetches++;
+  if (context.findings.optional) context.findings.optional.used++;
   try {
     const config = await context.client.connectionSchemas(entry.id);
     await context.repositories.schemas.save({

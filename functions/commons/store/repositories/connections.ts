@@ -50,7 +50,21 @@ export function decodeConnection(item: StoredItem): Connection {
     String(item.id),
     typeof item.updated_at === 'string' ? item.updated_at : new Date(0).toISOString(),
   );
-  return readFields(connectionShape, item, defaults).value;
+  return readFields(connectionShape, migrateConnectionItem(item), defaults).value;
+}
+
+/**
+ * Items written by an older shape, brought to this one. v1 → v2: `status` had no `schema_status` (the new
+ * top-level fields simply take their defaults field by field); the health is recomputed on the next write,
+ * and a v1 `failing` that only meant "setup incomplete" becomes `pending` then.
+ */
+export function migrateConnectionItem(item: StoredItem): StoredItem {
+  const version = typeof item.schema_version === 'number' ? item.schema_version : 1;
+  if (version >= 2) return item;
+  const status = item.status;
+  return status !== null && typeof status === 'object' && !('schema_status' in status)
+    ? { ...item, status: { ...status, schema_status: null } }
+    : item;
 }
 
 export interface ConnectionRepository {

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { enum as enumOf, type infer as Infer, nullable, strictObject, string } from 'zod/mini';
-import { HEALTH_VALUES } from '../../connection/health.ts';
+import { enum as enumOf, type infer as Infer, nullable, optional, strictObject, string } from 'zod/mini';
+import { HEALTH_REASON_CODES, HEALTH_VALUES } from '../../connection/health.ts';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
 import { isConditionalCheckFailed } from '../table/errors.ts';
 import { HEALTH_CHANGES_KEY } from '../table/keys.ts';
@@ -22,6 +22,8 @@ export const healthChangeEntrySchema = strictObject({
   from: nullable(health),
   to: health,
   reason: nullable(string()),
+  reason_code: optional(nullable(enumOf(HEALTH_REASON_CODES))),
+  since: optional(nullable(string())),
   at: string(),
 });
 export type HealthChangeEntry = Infer<typeof healthChangeEntrySchema>;

@@ -1,5 +1,6 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  array,
   boolean,
   enum as enumOf,
   type infer as Infer,
@@ -58,6 +59,19 @@ export const sweepRecordShape = {
   webhook_active: nullable(boolean()),
   error: nullable(string()),
   error_code: nullable(enumOf(SWEEP_ERROR_CODES)),
+  /** Items Fivetran answered that could not be read in full: the first few, and how many in all. */
+  items_unreadable: array(strictObject({ endpoint: string(), id: nullable(string()), problem: string() })),
+  items_unreadable_total: count,
+  /** The hourly request budget the optional requests (schemas, history) kept to; null before a listing. */
+  request_budget: nullable(
+    strictObject({
+      per_hour: count,
+      basis: enumOf(['configured', 'default', 'account_limit', 'trial']),
+      optional_allowed: count,
+      optional_used: count,
+      limited_by: nullable(enumOf(['hourly_budget', 'rate_limit_remaining'])),
+    }),
+  ),
 };
 /** A sweep record, as the contract names its fields (strict: what `GET /api/sweeps` may answer). */
 export const sweepRecordSchema = strictObject(sweepRecordShape);
@@ -78,6 +92,9 @@ export function decodeSweep(item: StoredItem): SweepRecord {
     webhook_active: null,
     error: null,
     error_code: null,
+    items_unreadable: [],
+    items_unreadable_total: 0,
+    request_budget: null,
   };
   return readFields(sweepRecordShape, item, fallback).value;
 }
