@@ -1,6 +1,6 @@
 import { applyEvent, eventConnectionId } from '../connection/apply-event.ts';
 import type { Connection } from '../connection/connection.ts';
-import { applyEventToSyncRun } from '../connection/sync-run.ts';
+import { applyEventToSyncRun, type SyncRun } from '../connection/sync-run.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { usableId } from '../lib/usable-id.ts';
 import type { IngestRepositories } from '../store/repositories.ts';
@@ -26,10 +26,26 @@ export interface EventRecorder {
 
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * Told about every recorded event after its run and connection were written (also for a duplicate, which
+ * re-applies them): how lineage and other outboxes enqueue their own items, idempotently keyed so that a
+ * redelivery adds nothing. A failing observer fails the delivery (503), so Fivetran's retry brings it back.
+ */
+export interface EventObserver {
+  onRecorded(recorded: {
+    readonly event: FivetranEvent;
+    readonly eventId: string;
+    readonly duplicate: boolean;
+    readonly run: SyncRun | null;
+    readonly connection: Connection | null;
+  }): Promise<void>;
+}
+
 export function eventRecorder(deps: {
   readonly repositories: IngestRepositories;
   readonly writer: ConnectionWriter;
   readonly now?: () => number;
+  readonly observers?: readonly EventObserver[];
 }): EventRecorder {
   const { repositories: repos, writer } = deps;
   const now = deps.now ?? Date.now;
@@ -77,14 +93,18 @@ export function eventRecorder(deps: {
         { sortMs: event.createdAtMs ?? ms, connectionId },
       );
       let connection: Connection | null = null;
+      let run: SyncRun | null = null;
       if (connectionId !== null) {
         // 2. Its sync run, then 3. its connection (the run knows the sync's start and newest end).
-        const run = await applyToSyncRun(event, connectionId);
+        run = await applyToSyncRun(event, connectionId);
         const saved = await writer.save(connectionId, (current) => {
           const applied = applyEvent(current, event, { nowIso, syncRun: run });
           return applied?.changed ? applied.connection : null;
         });
         connection = saved.after;
+      }
+      for (const observer of deps.observers ?? []) {
+        await observer.onRecorded({ event, eventId: id, duplicate: !created, run, connection });
       }
       await touchLastWebhook(ms);
       return { duplicate: !created, connection };
