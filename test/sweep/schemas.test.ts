@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '#commons/http/app';
 import { connectionDetailSchema } from '#commons/http/response-schemas';
 import { connectionKey } from '#commons/store/table/keys';
+import { eventIdentity } from '#commons/webhook/event-identity';
+import { parseEvent } from '#commons/webhook/parse-event';
 import { manualClock, type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 const schemaIds = (fx: SweepFixture) =>
@@ -25,6 +27,25 @@ describe('schema selections', () => {
     const record = await fx.sweep({ schemaRequestBudget: budget, now: clock.now });
     return { record, fetched: schemaIds(fx) };
   };
+
+  it('fetches a schema again at the next sweep after an edit_connector webhook for it', async () => {
+    // Prepare: every schema fetched and fresh.
+    await sweep(100);
+    const edited = [...fx.sim.account.schemas.keys()][0] as string;
+    const quiet = await sweep(100);
+    const editedAt = new Date(clock.now() + 1_000).toISOString();
+    const body = JSON.stringify({ event: 'edit_connector', created: editedAt, connector_id: edited });
+    const parsed = parseEvent(Buffer.from(body));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    await fx.recorder.recordEvent(parsed.event, eventIdentity(parsed.event.payload), Buffer.from(body));
+
+    // Act
+    const { fetched } = await sweep(100);
+
+    // Assess
+    expect(quiet.fetched).toEqual([]);
+    expect(fetched).toEqual([edited]);
+  });
 
   it('stores a compact summary, and "no schema yet" for NotFound_SchemaConfig without failing', async () => {
     // Prepare

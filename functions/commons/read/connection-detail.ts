@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { connectionView, connectionViewShape } from '../connection/connection.ts';
+import { connectionView, connectionViewShape, lastActionSchema } from '../connection/connection.ts';
 import { syncRunView, syncRunViewSchema } from '../connection/sync-run.ts';
 import type { Repositories } from '../store/repositories.ts';
 
@@ -31,6 +31,9 @@ export const connectionDetailSchema = z.strictObject({
     .nullable()
     .describe('What the connection replicates, from the sweep; null until its schema was fetched'),
   syncs: z.array(syncRunViewSchema).describe(`The last ${RECENT_SYNC_RUNS} sync runs, newest first.`),
+  last_action: z
+    .nullable(lastActionSchema)
+    .describe('The newest edit_connector, resync_connector, resync_table or force_update_connector event'),
 });
 export type ConnectionDetail = z.infer<typeof connectionDetailSchema>;
 
@@ -54,5 +57,6 @@ export async function readConnectionDetail(
       summary: schema.summary as Record<string, unknown> | null,
     },
     syncs: syncs.map(syncRunView),
+    last_action: found.last_action,
   };
 }
