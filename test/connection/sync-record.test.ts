@@ -99,7 +99,7 @@ function toDelivery(spec: Spec) {
   });
 }
 
-/** Applies events the way the store does: the run first, then the connection with the run's new state. */
+/** Applies events the way the store does: the run and the connection, each from the event alone. */
 function replay(specs: readonly Spec[]): {
   connection: Connection | null;
   runs: Record<string, SyncRun | null>;
@@ -113,7 +113,7 @@ function replay(specs: readonly Spec[]): {
       syncRun = applyEventToSyncRun(runs[spec.sync] ?? null, event, 'c1');
       runs[spec.sync] = syncRun;
     }
-    const applied = applyEvent(connection, event, { nowIso: 'now', syncRun });
+    const applied = applyEvent(connection, event, { nowIso: 'now' });
     if (applied) connection = applied.connection;
   }
   return { connection, runs };

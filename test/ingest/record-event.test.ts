@@ -325,12 +325,15 @@ describe('Store: recordEvent', () => {
     ).toBe(true);
   });
 
-  it('updates last_webhook_at and never moves it backwards', async () => {
+  it('updates last_webhook_at at most once a minute, and never moves it backwards', async () => {
     // Prepare
     const c = events('conn_stats');
     fx.clock.set('2026-06-01T12:00:00.000Z');
     await record(fx.recorder, c.syncStart('s1', '2026-06-01T11:59:00.000Z'));
-    fx.clock.set('2026-06-01T12:00:05.000Z');
+    fx.clock.set('2026-06-01T12:00:30.000Z');
+    await record(fx.recorder, c.syncStart('s1b', '2026-06-01T11:59:05.000Z'));
+    const throttled = (await fx.repositories.accountStats.get()).last_webhook_at;
+    fx.clock.set('2026-06-01T12:01:05.000Z');
     await record(fx.recorder, c.syncStart('s2', '2026-06-01T11:59:10.000Z'));
     const forward = (await fx.repositories.accountStats.get()).last_webhook_at;
 
@@ -339,8 +342,9 @@ describe('Store: recordEvent', () => {
     await record(fx.recorder, c.syncStart('s3', '2026-06-01T11:59:30.000Z'));
 
     // Assess
-    expect(forward).toBe('2026-06-01T12:00:05.000Z');
-    expect((await fx.repositories.accountStats.get()).last_webhook_at).toBe('2026-06-01T12:00:05.000Z');
+    expect(throttled).toBe('2026-06-01T12:00:00.000Z');
+    expect(forward).toBe('2026-06-01T12:01:05.000Z');
+    expect((await fx.repositories.accountStats.get()).last_webhook_at).toBe('2026-06-01T12:01:05.000Z');
   });
 
   it('counts a quarantined body once, however often it is delivered', async () => {

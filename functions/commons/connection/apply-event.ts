@@ -13,8 +13,8 @@ import {
 } from './connection.ts';
 import { factWins } from './newest-fact.ts';
 import { newestAction, recordConnectionTest } from './operator-events.ts';
+import { rememberStart, withKnownStart } from './recent-starts.ts';
 import { mergeCompletedSync, mergeSyncRecord } from './sync-record.ts';
-import type { SyncRun } from './sync-run.ts';
 
 /** The connection an event is about, or null: account-level events and Fivetran's dummy ids touch none. */
 export function eventConnectionId(event: FivetranEvent): string | null {
@@ -48,18 +48,6 @@ export function syncRecordFromEvent(event: FivetranEvent): SyncRecord | null {
   return null;
 }
 
-/** A sync run as a sync fact: the run already combines its start and its newest end. */
-export function syncRecordFromRun(run: SyncRun): SyncRecord {
-  return {
-    sync_id: run.sync_id,
-    status: run.status,
-    started_at: run.started_at,
-    ended_at: run.ended_at,
-    reason: run.reason,
-    source: 'webhook',
-  };
-}
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function applyIdentity(next: Mutable<Connection>, asOf: Mutable<FactsAsOf>, event: FivetranEvent): void {
@@ -90,13 +78,11 @@ export interface AppliedEvent {
 /**
  * Merges one webhook event into its connection (creating it from the event's own fields when unknown).
  * Pure and idempotent: applying an event twice, or a set of events in any order, gives the same connection.
- * `syncRun` is the event's sync run after the event was applied to it, when the event has one: the run
- * knows the sync's start and newest end whatever order they came in, so the connection learns both.
  */
 export function applyEvent(
   current: Connection | null,
   event: FivetranEvent,
-  context: { readonly nowIso: string; readonly syncRun?: SyncRun | null },
+  context: { readonly nowIso: string },
 ): AppliedEvent | null {
   const id = eventConnectionId(event);
   if (id === null || (current !== null && current.id !== id)) return null;
@@ -147,11 +133,16 @@ export function applyEvent(
       next.last_action = newestAction(next.last_action, event);
       break;
     default: {
-      const fromEvent = syncRecordFromEvent(event);
-      const record = fromEvent && context.syncRun ? syncRecordFromRun(context.syncRun) : fromEvent;
+      // The event's own fact: the connection's records merge starts and ends of one sync by themselves, so
+      // the run need not be read first (the run is written beside, in the same step).
+      const record = syncRecordFromEvent(event);
       if (record !== null) {
-        next.last_sync = mergeSyncRecord(next.last_sync, record);
-        next.last_completed_sync = mergeCompletedSync(next.last_completed_sync, record);
+        if (event.event === 'sync_start') next.recent_starts = rememberStart(next.recent_starts, record);
+        next.last_sync = withKnownStart(mergeSyncRecord(next.last_sync, record), next.recent_starts);
+        next.last_completed_sync = withKnownStart(
+          mergeCompletedSync(next.last_completed_sync, record),
+          next.recent_starts,
+        );
       }
     }
   }

@@ -140,6 +140,11 @@ export const connectionShape = {
   connection_tests: nullable(connectionTestsSchema),
   /** The newest action event; `edit_connector` also makes the schema summary due at the next sweep. */
   last_action: nullable(lastActionSchema),
+  /**
+   * The starts of the newest few syncs (by start), so a `sync_end` learns its sync's start from the connection
+   * itself, whatever order the two arrive in: the webhook path then needs no read of the run.
+   */
+  recent_starts: array(strictObject({ sync_id: string(), started_at: string() })),
 };
 
 /** The connection as the store keeps it: the view plus `facts_as_of` and `config` (never in lists). */
@@ -188,6 +193,7 @@ export function unknownConnection(id: string, nowIso: string): Connection {
     config: null,
     connection_tests: null,
     last_action: null,
+    recent_starts: [],
   };
   return { ...base, ...assessHealth(base, null, nowIso) };
 }

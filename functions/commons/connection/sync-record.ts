@@ -68,9 +68,16 @@ export function mergeSyncRecord(current: SyncRecord | null, candidate: SyncRecor
   return compareRecords(candidate, current) > 0 ? candidate : current;
 }
 
-/** `last_completed_sync` only ever takes final records. */
+/**
+ * `last_completed_sync` only ever takes final records; a `sync_start` of the very sync it holds lends it the
+ * start (whatever order the two came in), so the completed record knows its run without reading the run.
+ */
 export function mergeCompletedSync(current: SyncRecord | null, candidate: SyncRecord): SyncRecord | null {
-  return isFinal(candidate) ? mergeSyncRecord(current, candidate) : current;
+  if (isFinal(candidate)) return mergeSyncRecord(current, candidate);
+  if (current === null || current.sync_id === null || current.sync_id !== candidate.sync_id) return current;
+  if (current.source !== candidate.source) return current;
+  const startedAt = earliest(current.started_at, candidate.started_at);
+  return startedAt === current.started_at ? current : { ...current, started_at: startedAt };
 }
 
 /**

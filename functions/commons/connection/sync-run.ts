@@ -3,7 +3,6 @@ import { toInstantMs } from '../lib/instant.ts';
 import { clipText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from '../lib/text.ts';
 import type { FivetranEvent } from '../webhook/parse-event.ts';
 import { SYNCING } from './connection.ts';
-import { factWins } from './newest-fact.ts';
 
 const text = nullable(string());
 
@@ -34,7 +33,25 @@ export const syncRunShape = {
 export const syncRunSchema = object(syncRunShape);
 export type SyncRun = Infer<typeof syncRunSchema>;
 
-function durationSeconds(startedAt: string | null, endedAt: string | null): number | null {
+/** How a `sync_end` is ranked against another: its instant, an undated one below every dated one. */
+export function endRank(ms: number | null): number {
+  return ms ?? -1;
+}
+
+/** The fields a `sync_end` states about its run. */
+export function syncEndOf(event: FivetranEvent) {
+  return {
+    status: clipText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN',
+    ended_at: event.created,
+    reason: clipText(event.data.reason, MAX_REASON_LENGTH),
+    task_type:
+      clipText(event.data.taskType, MAX_LABEL_LENGTH) ?? clipText(event.data.task_type, MAX_LABEL_LENGTH),
+    end_as_of: event.createdAtMs,
+  };
+}
+
+/** Seconds from start to end, when both are known. */
+export function durationSeconds(startedAt: string | null, endedAt: string | null): number | null {
   const start = toInstantMs(startedAt);
   const end = toInstantMs(endedAt);
   return start === null || end === null ? null : (end - start) / 1000;
@@ -74,16 +91,14 @@ export function applyEventToSyncRun(
       next.started_at = event.created;
     }
   } else {
-    const status = clipText(event.data.status, MAX_LABEL_LENGTH) ?? 'UNKNOWN';
-    // Newest sync_end wins; on a tie the greater status string, so any order gives one answer.
+    const end = syncEndOf(event);
+    // Newest sync_end wins (an undated one ranks below any dated one); on a tie the greater status
+    // string, so any order gives one answer. The store's conditional update applies the same rule.
     const noEndYet = next.status === SYNCING && next.ended_at === null;
-    if (noEndYet || factWins(event.createdAtMs, next.end_as_of, status > next.status)) {
-      next.status = status;
-      next.ended_at = event.created;
-      next.reason = clipText(event.data.reason, MAX_REASON_LENGTH);
-      next.task_type =
-        clipText(event.data.taskType, MAX_LABEL_LENGTH) ?? clipText(event.data.task_type, MAX_LABEL_LENGTH);
-      next.end_as_of = event.createdAtMs;
+    const rank = endRank(event.createdAtMs);
+    const currentRank = endRank(next.end_as_of);
+    if (noEndYet || rank > currentRank || (rank === currentRank && end.status > next.status)) {
+      Object.assign(next, end);
     }
   }
   next.duration_s = durationSeconds(next.started_at, next.ended_at);

@@ -1,6 +1,7 @@
 import { applyEvent, eventConnectionId } from '../connection/apply-event.ts';
 import type { Connection } from '../connection/connection.ts';
 import { applyEventToSyncRun, type SyncRun } from '../connection/sync-run.ts';
+import { BoundedCache } from '../lib/bounded-cache.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { usableId } from '../lib/usable-id.ts';
 import type { IngestRepositories } from '../store/repositories.ts';
@@ -25,6 +26,8 @@ export interface EventRecorder {
 }
 
 const utf8 = new TextDecoder('utf-8');
+const LAST_WEBHOOK_EVERY_MS = 60_000;
+const KNOWN_RUNS = 2_000;
 
 /**
  * Told about every recorded event after its run and connection were written (also for a duplicate, which
@@ -36,6 +39,7 @@ export interface EventObserver {
     readonly event: FivetranEvent;
     readonly eventId: string;
     readonly duplicate: boolean;
+    /** The run after this event's write, or null when the event changed no run (a duplicate, an older end). */
     readonly run: SyncRun | null;
     readonly connection: Connection | null;
   }): Promise<void>;
@@ -51,25 +55,32 @@ export function eventRecorder(deps: {
   const now = deps.now ?? Date.now;
 
   /**
-   * `last_webhook_at` is written at most once a second per process: a "last seen" time needs no more, and the
-   * hot stats item is spared a write per event.
+   * `last_webhook_at` is written at most once a minute per process: a "last seen" time needs no more (the
+   * silence alarm counts hours), and the event's own path stays at its own writes.
    */
   let lastTouchedMs = Number.NEGATIVE_INFINITY;
   async function touchLastWebhook(ms: number): Promise<void> {
-    if (Math.abs(ms - lastTouchedMs) < 1000) return;
+    if (Math.abs(ms - lastTouchedMs) < LAST_WEBHOOK_EVERY_MS) return;
     lastTouchedMs = ms;
     await repos.accountStats.touchLastWebhook(ms);
   }
 
-  async function applyToSyncRun(event: FivetranEvent, connectionId: string) {
+  /** The newest run state this process wrote, per sync: a redelivery it already reflects costs no request. */
+  const knownRuns = new BoundedCache<string, SyncRun>(KNOWN_RUNS);
+
+  async function applyToSyncRun(event: FivetranEvent, connectionId: string): Promise<SyncRun | null> {
     const syncId = usableId(event.syncId);
     if (syncId === null || (event.event !== 'sync_start' && event.event !== 'sync_end')) return null;
-    return repos.syncRuns.update(connectionId, syncId, (current) => {
-      const next = applyEventToSyncRun(current, event, connectionId);
-      // Unchanged runs are not rewritten (their expiry is refreshed by the next real change).
-      if (next === null || (current !== null && canonicalJson(current) === canonicalJson(next))) return null;
-      return next;
-    });
+    const key = `${connectionId}#${syncId}`;
+    const known = knownRuns.get(key);
+    // A run only moves forward (earliest start, newest end), so the store's copy is at least as far as ours:
+    // an event ours already reflects changes nothing there either.
+    if (known && canonicalJson(applyEventToSyncRun(known, event, connectionId)) === canonicalJson(known)) {
+      return null;
+    }
+    const after = await repos.syncRuns.applyEvent(connectionId, syncId, event);
+    if (after !== null) knownRuns.set(key, after);
+    return after;
   }
 
   return {
@@ -95,12 +106,16 @@ export function eventRecorder(deps: {
       let connection: Connection | null = null;
       let run: SyncRun | null = null;
       if (connectionId !== null) {
-        // 2. Its sync run, then 3. its connection (the run knows the sync's start and newest end).
-        run = await applyToSyncRun(event, connectionId);
-        const saved = await writer.save(connectionId, (current) => {
-          const applied = applyEvent(current, event, { nowIso, syncRun: run });
-          return applied?.changed ? applied.connection : null;
-        });
+        // 2. Its sync run and 3. its connection, side by side: each merges the event on its own, so neither
+        // waits for the other (one conditional request each when this process knows the items).
+        const [after, saved] = await Promise.all([
+          applyToSyncRun(event, connectionId),
+          writer.save(connectionId, (current) => {
+            const applied = applyEvent(current, event, { nowIso });
+            return applied?.changed ? applied.connection : null;
+          }),
+        ]);
+        run = after;
         connection = saved.after;
       }
       for (const observer of deps.observers ?? []) {
