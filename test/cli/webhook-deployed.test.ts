@@ -290,4 +290,30 @@ describe('CLI webhook against a deployment (--stack)', () => {
       /^webhook status: no AWS login to read the secret arn:aws:secretsmanager:.*: log in first/,
     );
   });
+
+  it('the RegisterWebhookCommand form (every value spelled out) registers the same way, without CloudFormation', async () => {
+    // Act
+    const result = await cli(
+      'register',
+      '--url',
+      webhookUrl,
+      '--secret-id',
+      CREDENTIAL_ARN,
+      '--webhook-secret-id',
+      WEBHOOK_SECRET_ARN,
+      '--table',
+      dynamo.tableName,
+      '--region',
+      REGION,
+      '--endpoint',
+      dynamo.endpoint,
+    );
+    const newest = ourWebhooks().at(-1);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(cloudFormation.calls()).toHaveLength(0);
+    expect(newest?.secret).toBe(secrets.get(WEBHOOK_SECRET_ARN)?.split(',')[0]);
+    expect(await core.repositories.webhookRegistration.get()).toMatchObject({ webhook_id: newest?.id });
+  });
 });
