@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readDeployedStack, STACK_OUTPUT_KEYS } from '../../functions/cli/deployed-stack.ts';
+import { deployedTable } from '../../functions/cli/deployed-table.ts';
 import { OUTPUT_KEYS } from '../../infra/stack-outputs.ts';
 
 const cloudFormation = mockClient(CloudFormationClient);
@@ -94,5 +95,21 @@ describe('readDeployedStack', () => {
     await expect(failure).rejects.toThrow(
       'your AWS identity may not describe the stack FivetranMetadata (AccessDenied): it needs cloudformation:DescribeStacks on it',
     );
+  });
+
+  it('gives status and serve the stack’s table and region; --stack with --table is refused unasked', async () => {
+    // Prepare
+    cloudFormation.on(DescribeStacksCommand).resolves(answer(OUTPUTS));
+
+    // Act
+    const fromStack = await deployedTable({ stack: 'FivetranMetadata', region: 'eu-west-1' });
+    const fromFlags = await deployedTable({ table: 'named', region: 'us-east-2' });
+    const both = deployedTable({ stack: 'FivetranMetadata', table: 'named' });
+
+    // Assess
+    expect(fromStack).toEqual({ name: OUTPUTS.TableName, region: 'eu-west-1' });
+    expect(fromFlags).toEqual({ name: 'named', region: 'us-east-2' });
+    await expect(both).rejects.toThrow(/pass --stack or --table, not both/);
+    expect(cloudFormation.calls()).toHaveLength(1);
   });
 });
