@@ -3,7 +3,8 @@
  * (infra/lambda-bundling.ts), so the measured bundles are the deployed ones. Import time is the wall time
  * of a fresh `node --enable-source-maps` process that imports the bundle (source maps on, as deployed),
  * as a multiple of a bare `node -e ''` measured in the same run, interleaved: medians over RUNS processes
- * each. Goals (issue 14): webhook ≤ 1.5×, api and sweep ≤ 2×. The metafile says what remains heavy, and
+ * each; each process's own CPU time is printed too, split into bare start, built-ins and the bundle's own
+ * share. Goals (issue 14): webhook ≤ 1.5×, api and sweep ≤ 2×. The metafile says what remains heavy, and
  * a process that imports only the Node built-ins a bundle uses (https, crypto, zlib, streams, …) shows the
  * floor no bundle of the AWS SDK can go below.
  */
@@ -36,12 +37,19 @@ const ENV = {
   POWERTOOLS_METRICS_NAMESPACE: 'FivetranMetadata',
 };
 
-function wallMs(args: string[]): number {
+/** Printed last by every measured process: its own CPU time (user + system, all threads), in µs. */
+const PRINT_CPU = 'const u = process.cpuUsage(); process.stdout.write(String(u.user + u.system));';
+
+/**
+ * One fresh process: its wall time, and the CPU time it reports. CPU time barely moves when other work
+ * shares the machine, so it tells a real change from noise when the wall times drift.
+ */
+function measure(args: string[]): { wall: number; cpu: number } {
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { env: ENV, encoding: 'utf8' });
-  const elapsed = performance.now() - started;
+  const wall = performance.now() - started;
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
-  return elapsed;
+  return { wall, cpu: Number(result.stdout.trim()) / 1000 };
 }
 
 /** The biggest contributors to a bundle, by package (or by project folder), in KiB. */
@@ -89,7 +97,7 @@ export default async function run(): Promise<void> {
       bundles.push({ name, file });
     }
 
-    const script = 'await import(process.argv[1]);';
+    const script = `await import(process.argv[1]); ${PRINT_CPU}`;
     const importArgs = (file: string) => [
       '--enable-source-maps',
       '--input-type=module',
@@ -97,31 +105,39 @@ export default async function run(): Promise<void> {
       script,
       pathToFileURL(file).href,
     ];
-    const bare: number[] = [];
-    const imports = new Map<LambdaName, number[]>(bundles.map((b) => [b.name, []]));
-    const floors = new Map<LambdaName, number[]>(bundles.map((b) => [b.name, []]));
+    // `node -e` with nothing but the CPU print: the bare start the goals are multiples of.
+    const bareArgs = ['-e', PRINT_CPU];
+    const bare: { wall: number; cpu: number }[] = [];
+    const imports = new Map<LambdaName, { wall: number; cpu: number }[]>(bundles.map((b) => [b.name, []]));
+    const floors = new Map<LambdaName, { wall: number; cpu: number }[]>(bundles.map((b) => [b.name, []]));
     const floorArgs = new Map(
-      bundles.map((b) => [b.name, ['--input-type=module', '-e', builtinsScript(b.file)]]),
+      bundles.map((b) => [b.name, ['--input-type=module', '-e', `${builtinsScript(b.file)} ${PRINT_CPU}`]]),
     );
     // Warm the file cache once, then interleave so drift on a shared machine affects every figure alike.
-    wallMs(['-e', '']);
-    for (const bundle of bundles) wallMs(importArgs(bundle.file));
+    measure(bareArgs);
+    for (const bundle of bundles) measure(importArgs(bundle.file));
     for (let i = 0; i < RUNS; i++) {
-      bare.push(wallMs(['-e', '']));
+      bare.push(measure(bareArgs));
       for (const bundle of bundles) {
-        imports.get(bundle.name)?.push(wallMs(importArgs(bundle.file)));
-        floors.get(bundle.name)?.push(wallMs(floorArgs.get(bundle.name) ?? []));
+        imports.get(bundle.name)?.push(measure(importArgs(bundle.file)));
+        floors.get(bundle.name)?.push(measure(floorArgs.get(bundle.name) ?? []));
       }
     }
-    const bareMedian = summarise(bare).median;
-    console.log(`bare node -e '': ${bareMedian.toFixed(0)} ms`);
+    const median = (samples: { wall: number; cpu: number }[], key: 'wall' | 'cpu') =>
+      summarise(samples.map((s) => s[key])).median;
+    const bareWall = median(bare, 'wall');
+    const bareCpu = median(bare, 'cpu');
+    console.log(`bare node: ${bareWall.toFixed(0)} ms wall, ${bareCpu.toFixed(0)} ms CPU`);
     for (const [name, samples] of imports) {
-      const median = summarise(samples).median;
-      const multiple = median / bareMedian;
+      const wall = median(samples, 'wall');
+      const multiple = wall / bareWall;
       const goal = GOAL_MULTIPLE[name];
-      const floor = summarise(floors.get(name) ?? []).median;
+      const floor = floors.get(name) ?? [];
       console.log(
-        `${name}: fresh process importing the bundle ${median.toFixed(0)} ms = ${multiple.toFixed(2)}× bare node (goal ≤ ${goal}×: ${multiple <= goal ? 'met' : 'NOT met'}); its Node built-ins alone ${(floor / bareMedian).toFixed(2)}×`,
+        `${name}: fresh process importing the bundle ${wall.toFixed(0)} ms = ${multiple.toFixed(2)}× bare node (goal ≤ ${goal}×: ${multiple <= goal ? 'met' : 'NOT met'}); its Node built-ins alone ${(median(floor, 'wall') / bareWall).toFixed(2)}×`,
+      );
+      console.log(
+        `  CPU: ${median(samples, 'cpu').toFixed(0)} ms = bare ${bareCpu.toFixed(0)} + built-ins ${(median(floor, 'cpu') - bareCpu).toFixed(0)} + the bundle's own ${(median(samples, 'cpu') - median(floor, 'cpu')).toFixed(0)}`,
       );
     }
   } finally {

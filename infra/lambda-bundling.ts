@@ -28,6 +28,8 @@ export const ESM_REQUIRE_BANNER =
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './infra/lambda-shims/credential-provider-env-only.ts',
+  // No call the functions make streams events; see the shim for what it saves and how it fails if one does.
+  '@smithy/core/event-streams': './infra/lambda-shims/event-streams-unavailable.ts',
 };
 
 /** What the aliases keep out of every bundle (the bundle test checks the source map for each). */
@@ -43,6 +45,9 @@ export const PACKAGES_NEVER_BUNDLED = [
   '@aws-sdk/nested-clients',
   '@smithy/credential-provider-imds',
 ] as const;
+
+/** Parts of packages the aliases keep out (source paths under node_modules; the bundle test checks them). */
+export const MODULES_NEVER_BUNDLED = ['@smithy/core/dist-es/submodules/event-streams/'] as const;
 
 export const HOUSE_BUNDLE = {
   format: 'esm',

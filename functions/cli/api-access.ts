@@ -11,6 +11,7 @@ import { startLocalDynamo } from '#commons/local-store/local-dynamo';
 import type { RunMode } from '#commons/read/summary';
 import { createRepositories, type Repositories } from '#commons/store/repositories';
 import { documentClient } from '#commons/store/table/document-client';
+import { describingAwsFailure } from './aws-problems.ts';
 
 /** DATA_DIR holds no store yet (nothing was ever started or swept there). */
 export class NothingStoredError extends ConfigError {
@@ -31,7 +32,7 @@ export interface TableTarget {
  */
 export async function openReadAccess(local: () => LocalConfig, table: TableTarget): Promise<ApiAccess> {
   if (table.name)
-    return tableAccess({ tableName: table.name, region: table.region, endpoint: table.endpoint });
+    return openTableAccess({ tableName: table.name, region: table.region, endpoint: table.endpoint });
   const config = local();
   return (await localServerAccess(config)) ?? (await dataDirAccess(config, { create: false }));
 }
@@ -177,8 +178,15 @@ export interface TableOptions {
   readonly app?: Partial<HttpAppOptions>;
 }
 
-/** A deployed table, read with the caller's AWS credentials (the SDK's default chain). */
-export function tableAccess(options: TableOptions): ApiAccess & { readonly app: Hono } {
+/**
+ * A deployed table, read with the caller's AWS credentials (the SDK's default chain), not yet checked
+ * (`openTableAccess` checks it). `region()` is the region the client resolved, when it has one.
+ */
+export function tableAccess(options: TableOptions): ApiAccess & {
+  readonly app: Hono;
+  readonly repositories: Repositories;
+  region(): Promise<string | undefined>;
+} {
   const client = new DynamoDBClient({
     ...awsClientConfig(AWS_TIMEOUTS.cli),
     ...(options.region ? { region: options.region } : {}),
@@ -188,13 +196,38 @@ export function tableAccess(options: TableOptions): ApiAccess & { readonly app: 
     { client: documentClient(client), tableName: options.tableName },
     { retentionDays: options.retentionDays ?? 90 },
   );
-  return inProcess(
+  const access = inProcess(
     `table ${options.tableName}${options.region ? ` (${options.region})` : ''}`,
     repositories,
     async () => client.destroy(),
     'deployed',
     { sweepsUnavailable: SERVE_SWEEPS_MESSAGE, ...options.app },
   );
+  return { ...access, repositories, region: () => client.config.region().catch(() => undefined) };
+}
+
+/**
+ * A deployed table, checked with one read before anything else uses it: a missing login, region, table or
+ * permission is one `AwsProblem` line (as `serve` says it), never the read API's "internal error".
+ */
+export async function openTableAccess(options: TableOptions): Promise<ApiAccess & { readonly app: Hono }> {
+  const access = tableAccess(options);
+  const where = options.region ?? (await access.region());
+  try {
+    await describingAwsFailure(
+      {
+        what: `read table ${options.tableName}`,
+        needs: 'dynamodb:GetItem and dynamodb:Query on it',
+        notFound: `table ${options.tableName} does not exist${where ? ` in ${where}` : ''}: pass --region <the stack's region>, or check the name (the stack's TableName output)`,
+        region: where,
+      },
+      () => access.repositories.accountStats.ping(),
+    );
+  } catch (error) {
+    await access.close();
+    throw error;
+  }
+  return access;
 }
 
 /** Why `serve` (and the CLI over a deployed table) cannot start a sweep. */

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Env } from '#commons/config/env';
+import type { CommandHelp } from './help.ts';
 
 /** Everything a command touches outside itself, so tests run commands in-process. */
 export interface CliIo {
@@ -16,7 +17,8 @@ export interface Command {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
-  readonly usage: string;
+  /** What `<name> --help` prints (see `help.ts`). */
+  readonly help: CommandHelp;
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 

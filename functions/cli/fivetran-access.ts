@@ -1,3 +1,4 @@
+import { AWS_TIMEOUTS, awsClientConfig } from '#commons/aws/client-config';
 import { ConfigError, type Env } from '#commons/config/env';
 import {
   type FivetranCredential,
@@ -12,6 +13,7 @@ import {
   RateLimitedError,
   UnreachableError,
 } from '#commons/fivetran/errors';
+import { AwsProblem, describingAwsFailure } from './aws-problems.ts';
 import { EXIT } from './cli-io.ts';
 
 export const ENV_CREDENTIAL_NAME = 'FIVETRAN_API_KEY/FIVETRAN_API_SECRET';
@@ -26,10 +28,65 @@ export interface FivetranAccess {
   readonly credentialName: string;
 }
 
+/** A secret ARN names its region; using it lets `--secret-id <arn>` work without AWS_REGION set. */
+export function secretRegion(secretId: string): string | undefined {
+  return /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
+}
+
 /**
- * Builds a client from `--secret-id` (Secrets Manager JSON `{"apiKey","apiSecret"}`) or from
- * `FIVETRAN_API_KEY`/`FIVETRAN_API_SECRET`; `FIVETRAN_API_URL` picks the endpoint. Config problems are
- * `ConfigError`s (exit 1).
+ * The Fivetran credential from Secrets Manager JSON `{"apiKey","apiSecret"}` (the stack's API credential
+ * secret), read with the caller's AWS credentials. A missing login, region or permission is one line
+ * saying what to do (`AwsProblem`); the stack's unfilled placeholder is a `ConfigError` saying to fill it.
+ */
+export async function readCredentialFromSecret(secretId: string): Promise<FivetranCredential> {
+  // Loaded only when asked for: the AWS SDK is most of the CLI's start-up time.
+  const [{ GetSecretValueCommand, SecretsManagerClient }, { credentialFromSecret }] = await Promise.all([
+    import('@aws-sdk/client-secrets-manager'),
+    import('#commons/fivetran/credential-secret'),
+  ]);
+  const region = secretRegion(secretId);
+  const client = new SecretsManagerClient({
+    ...awsClientConfig(AWS_TIMEOUTS.cli),
+    ...(region ? { region } : {}),
+  });
+  try {
+    const answer = await describingAwsFailure(
+      {
+        what: `read the secret ${secretId}`,
+        needs: 'secretsmanager:GetSecretValue on it (and kms:Decrypt if it has its own key)',
+        notFound: `no secret ${secretId}${region ? ` in ${region}` : ''}: pass its ARN (the stack's ApiCredentialSecretArn output)`,
+        region,
+        regionFix: 'pass the secret’s ARN (it names its region), or set AWS_REGION',
+      },
+      () => client.send(new GetSecretValueCommand({ SecretId: secretId })),
+    );
+    return credentialFromSecret(secretId, answer.SecretString);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The Fivetran credential from `--secret-id` (see `readCredentialFromSecret`) or from
+ * `FIVETRAN_API_KEY`/`FIVETRAN_API_SECRET`; neither is a `ConfigError` (exit 1).
+ */
+export async function loadFivetranCredential(
+  env: Env,
+  secretId: string | undefined,
+): Promise<{ credential: FivetranCredential; credentialName: string }> {
+  const credential = secretId ? await readCredentialFromSecret(secretId) : fivetranCredential(env);
+  if (credential === null) {
+    throw new ConfigError(
+      'no Fivetran credential: set FIVETRAN_API_KEY and FIVETRAN_API_SECRET (environment or .env), ' +
+        "or pass --secret-id <secret-arn> (the stack's ApiCredentialSecretArn)",
+    );
+  }
+  return { credential, credentialName: secretId ?? ENV_CREDENTIAL_NAME };
+}
+
+/**
+ * Builds a client from `--secret-id` or the environment (`loadFivetranCredential`); `FIVETRAN_API_URL` picks
+ * the endpoint. Config problems are `ConfigError`s (exit 1).
  */
 export async function fivetranAccess(
   env: Env,
@@ -38,23 +95,7 @@ export async function fivetranAccess(
   now: () => number = Date.now,
 ): Promise<FivetranAccess> {
   const apiUrl = fivetranApiUrl(env.FIVETRAN_API_URL?.trim() || undefined);
-  let credential: FivetranCredential | null;
-  let credentialName: string;
-  if (secretId) {
-    // Loaded only when asked for: the AWS SDK is most of the CLI's start-up time.
-    const { readCredentialSecret } = await import('#commons/fivetran/credential-secret');
-    credential = await readCredentialSecret(secretId);
-    credentialName = secretId;
-  } else {
-    credential = fivetranCredential(env);
-    credentialName = ENV_CREDENTIAL_NAME;
-  }
-  if (credential === null) {
-    throw new ConfigError(
-      'no Fivetran credential: set FIVETRAN_API_KEY and FIVETRAN_API_SECRET (environment or .env), ' +
-        'or pass --secret-id <secret-arn>',
-    );
-  }
+  const { credential, credentialName } = await loadFivetranCredential(env, secretId);
   const deadline = now() + CLI_BUDGET_MS;
   const client = new FivetranClient({
     baseUrl: apiUrl,
@@ -78,6 +119,13 @@ export interface FailureReport {
 
 /** Maps any failure of a Fivetran command to its exit code and a one-line explanation. */
 export function reportFailure(error: unknown, apiUrl: string | null): FailureReport {
+  if (error instanceof AwsProblem) {
+    return {
+      exitCode: error.exitCode,
+      kind: error.exitCode === EXIT.usage ? 'aws_setup' : 'aws_unreachable',
+      message: error.message,
+    };
+  }
   if (error instanceof ConfigError) return { exitCode: EXIT.usage, kind: 'config', message: error.message };
   if (error instanceof CredentialRejectedError) {
     return { exitCode: EXIT.credentialRejected, kind: 'credential_rejected', message: error.message };

@@ -5,6 +5,7 @@ import { statusCommand } from './commands/status.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { testConnectionCommand } from './commands/test-connection.ts';
 import { webhookCommand } from './commands/webhook.ts';
+import { EXIT_MEANING } from './help.ts';
 
 /** Every sub-command; a new one is one file under `commands/` and one line here. */
 export const COMMANDS: readonly Command[] = [
@@ -18,7 +19,22 @@ export const COMMANDS: readonly Command[] = [
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return ['usage: fivetran-metadata <command> [options]', '', 'commands:', ...lines, ''].join('\n');
+  const exits = Object.values(EXIT_MEANING).map(([code, meaning]) => `  ${code}  ${meaning}`);
+  return [
+    'usage: fivetran-metadata <command> [options]',
+    '       fivetran-metadata <command> --help   (its flags and exit codes)',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'exit codes (each command’s --help says which it uses):',
+    ...exits,
+    '  5  webhook status: our webhook is disabled at Fivetran, or gone',
+    '',
+    'environment (or .env): FIVETRAN_API_KEY, FIVETRAN_API_SECRET, FIVETRAN_API_URL; DATA_DIR, HOST, PORT, API_TOKEN',
+    'for the local server; the AWS SDK’s own (AWS_PROFILE, AWS_REGION) for --stack, --table and --secret-id.',
+    '',
+  ].join('\n');
 }
 
 /** Dispatches `argv` (without node and script) to its command; returns the exit code. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../functions/simulator/simulator.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/fivetran-metadata.mjs');
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:ApiCredential-abc';
 
 let sim: Simulator;
 let cwd: string;
@@ -68,5 +69,34 @@ describe('bin/fivetran-metadata.mjs', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Fivetran rejected the API key');
+  });
+
+  it('builds an AWS SDK client without the SDK’s Node-version warning, and names the missing AWS login', async () => {
+    // Act: no AWS credentials anywhere (HOME is the empty working directory, IMDS off).
+    const result = await runBin(['test-connection', '--secret-id', SECRET_ARN], {
+      HOME: cwd,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      FIVETRAN_API_URL: sim.url,
+    });
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(/NodeVersionSupportWarning|Warning:/);
+    expect(result.stderr).toBe(
+      `test-connection: no AWS login to read the secret ${SECRET_ARN}: log in first (aws sso login, or aws configure), or set AWS_PROFILE\n`,
+    );
+  });
+
+  it('keeps the operator’s own choice of the SDK warning switch', async () => {
+    // Act: the SDK prints its warning on Node < 22 only; on newer Node there is nothing to see either way.
+    const result = await runBin(['test-connection', '--secret-id', SECRET_ARN], {
+      HOME: cwd,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false',
+    });
+
+    // Assess
+    const major = Number(process.versions.node.split('.')[0]);
+    expect(result.stderr.includes('NodeVersionSupportWarning')).toBe(major < 22);
   });
 });

@@ -97,7 +97,7 @@ describe('CLI serve over a deployed table (dynalite standing in for DynamoDB)', 
 
     // Assess
     expect(codes).toEqual([1, 1]);
-    expect(missing.err()).toMatch(/^serve: table nope does not exist in this region/);
-    expect(none.err()).toMatch(/--table is required/);
+    expect(missing.err()).toMatch(/^serve: table nope does not exist in eu-west-1: pass --region/);
+    expect(none.err()).toMatch(/--stack or --table is required/);
   });
 });

@@ -202,4 +202,45 @@ describe('CLI status without a running server', () => {
       summary: { connections_total: 3, mode: 'deployed' },
     });
   });
+
+  it('names a table that does not exist instead of "internal error", exit 1', async () => {
+    // Prepare
+    const dynamo = await startLocalDynamo({ tableName: 'fivetran-metadata-prod' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    const text = capture(env);
+    const json = capture(env);
+    const args = ['--table', 'nope', '--region', 'eu-west-1', '--endpoint', dynamo.endpoint];
+
+    // Act
+    const codes = [await status(args, text.io), await status([...args, '--json'], json.io)];
+    await dynamo.close();
+
+    // Assess
+    expect(codes).toEqual([1, 1]);
+    expect(text.err()).toBe(
+      "status: table nope does not exist in eu-west-1: pass --region <the stack's region>, or check the name (the stack's TableName output)\n",
+    );
+    expect(JSON.parse(json.out())).toMatchObject({
+      ok: false,
+      exit_code: 1,
+      message: expect.stringMatching(/^table nope/),
+    });
+  });
+
+  it('says when the table cannot be reached at all, exit 4', async () => {
+    // Prepare: a DynamoDB endpoint where nothing listens.
+    const run = capture(env);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+
+    // Act
+    const code = await status(['--table', 't', '--region', 'eu-west-1', '--endpoint', closed], run.io);
+
+    // Assess
+    expect(code).toBe(4);
+    expect(run.err()).toMatch(/^status: could not reach AWS to read table t in eu-west-1 \(ECONNREFUSED\)/);
+  });
 });

@@ -121,7 +121,7 @@ describe('CLI webhook against the simulator', () => {
     expect(summary.registered_webhook).toMatchObject({ webhook_id: created?.id, url: webhookUrl });
   });
 
-  it('puts the stored secrets back when Fivetran cannot create the webhook', async () => {
+  it('puts the stored secrets back when Fivetran cannot create the webhook, and says what to check here', async () => {
     // Prepare: a URL where nothing answers, so Fivetran's probe fails.
     const before = secretFile();
     const nowhere = `http://127.0.0.1:${await freePort()}/webhooks/fivetran`;
@@ -129,9 +129,16 @@ describe('CLI webhook against the simulator', () => {
     // Act
     const result = await cli('register', '--url', nowhere);
 
-    // Assess
-    expect(result.code).toBe(4);
-    expect(result.err).toMatch(/Webhook test failed/);
+    // Assess: a setup problem on our side (exit 1), not "the API is unreachable".
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /Fivetran did not create the webhook: its test request to .* failed \(.*Webhook test failed/,
+    );
+    expect(result.err).toMatch(
+      /Check on our side: .* it does not answer this machine either \(ECONNREFUSED\)/,
+    );
+    expect(result.err).toMatch(/this command answers it on 127\.0\.0\.1:\d+ while it runs/);
+    expect(result.err.trim().split('\n')).toHaveLength(1);
     expect(sim.account.webhooks.size).toBe(1);
     expect(secretFile()).toEqual(before);
   });

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER, esbuildOptions, PACKAGES_NEVER_BUNDLED } from '../../infra/lambda-bundling.ts';
+import {
+  ESM_REQUIRE_BANNER,
+  esbuildOptions,
+  MODULES_NEVER_BUNDLED,
+  PACKAGES_NEVER_BUNDLED,
+} from '../../infra/lambda-bundling.ts';
 import { LAMBDA_ENTRIES } from '../../infra/lambda-entries.ts';
 import { type BundledStack, FUNCTION_IDS, synthesizeBundledStack } from './lambda-runtime/bundled-stack.ts';
 import { runtimeScenarios } from './lambda-runtime/runtime-scenarios.ts';
@@ -37,7 +42,7 @@ describe('Lambda bundles', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it.each(FUNCTION_IDS)(
-    '%s: importable ESM with source maps, the SDK inside, no unused credential providers',
+    '%s: importable ESM with source maps, the SDK inside, no unused credential providers or event streams',
     (id) => {
       // Prepare
       const { dir } = bundled.functions[id];
@@ -75,6 +80,9 @@ describe('Lambda bundles', () => {
       );
       for (const unused of PACKAGES_NEVER_BUNDLED) {
         expect(bundledPackages, `${unused} is never used in Lambda`).not.toContain(unused);
+      }
+      for (const unused of MODULES_NEVER_BUNDLED) {
+        expect(map.sources.filter((source) => source.includes(`node_modules/${unused}`))).toEqual([]);
       }
       expect(exported, 'exports handler').toBe('function');
     },

@@ -1,10 +1,32 @@
 import { ConfigError } from '#commons/config/env';
 import { type HttpServer, startHttpServer } from '#commons/http/node-server';
 import { dashboardPage } from '../../dashboard/dashboard-page.ts';
-import { tableAccess } from '../api-access.ts';
+import { openTableAccess } from '../api-access.ts';
+import { AwsProblem } from '../aws-problems.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
+import { deployedTable } from '../deployed-table.ts';
+import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
 
-const USAGE = 'fivetran-metadata serve --table <name> [--region <r>] [--port <p>] [--endpoint <url>]';
+export const SERVE_HELP: CommandHelp = {
+  usage: [
+    'fivetran-metadata serve (--stack <name> | --table <name>) [--region <r>] [--port <p>] [--endpoint <url>]',
+  ],
+  description:
+    'The dashboard and the read API over a deployed table, read-only, on 127.0.0.1, with your AWS login (it needs ' +
+    'dynamodb:GetItem and dynamodb:Query on the table): no webhook route, and sweeps run in AWS. Ctrl-C stops it.',
+  options: [
+    ['--stack <name>', "a deployed stack: its table and region from the stack's outputs (TableName, Region)"],
+    ['--table <name>', "the deployed table (the stack's TableName)"],
+    ['--region <region>', 'where the stack or table is; default AWS_REGION or your AWS profile'],
+    ['--port <port>', 'the port on 127.0.0.1 (default 3000; 0 picks a free one)'],
+    ['--endpoint <url>', 'another DynamoDB endpoint (tests, DynamoDB Local)'],
+  ],
+  exitCodes: [
+    [0, 'stopped by Ctrl-C or SIGTERM'],
+    [1, `${EXIT_MEANING.usage[1]}; or the table does not exist there`],
+    [4, 'AWS could not be reached'],
+  ],
+};
 const HOST = '127.0.0.1';
 
 export interface ServeOptions {
@@ -20,37 +42,12 @@ export interface Serving {
   close(): Promise<void>;
 }
 
-/** Why the table cannot be read, in one line (the SDK's error names are stable, its messages are long). */
-function unreadable(tableName: string, error: unknown): ConfigError {
-  const name = (error as { name?: string }).name ?? 'Error';
-  if (name === 'ResourceNotFoundException') {
-    return new ConfigError(
-      `table ${tableName} does not exist in this region (pass --region, or check AWS_REGION)`,
-    );
-  }
-  if (
-    name === 'CredentialsProviderError' ||
-    name === 'UnrecognizedClientException' ||
-    name === 'ExpiredTokenException'
-  ) {
-    return new ConfigError(
-      `no usable AWS credentials to read ${tableName} (${name}): log in (e.g. aws sso login) or set AWS_PROFILE`,
-    );
-  }
-  if (name === 'AccessDeniedException') {
-    return new ConfigError(
-      `your AWS identity may not read ${tableName} (AccessDeniedException): it needs dynamodb:GetItem and dynamodb:Query`,
-    );
-  }
-  return new ConfigError(`cannot read table ${tableName}: ${name}: ${(error as Error).message}`);
-}
-
 /**
  * The dashboard and the read API over a deployed table, read-only, on 127.0.0.1, with the caller's AWS
  * credentials: no webhook route, and `POST /api/sweeps` says sweeps run in AWS.
  */
 export async function startServe(options: ServeOptions): Promise<Serving> {
-  const access = tableAccess({
+  const access = await openTableAccess({
     tableName: options.tableName,
     region: options.region,
     endpoint: options.endpoint,
@@ -58,9 +55,6 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
   });
   let server: HttpServer | null = null;
   try {
-    await access.repositories?.accountStats.ping().catch((error: unknown) => {
-      throw unreadable(options.tableName, error);
-    });
     server = await startHttpServer({ app: access.app, host: HOST, port: options.port });
   } catch (error) {
     await access.close();
@@ -94,23 +88,27 @@ export async function serve(args: readonly string[], io: CliIo): Promise<number>
   let serving: Serving | null = null;
   try {
     const values = parseCommandArgs(args, {
+      stack: { type: 'string' },
       table: { type: 'string' },
       region: { type: 'string' },
       endpoint: { type: 'string' },
       port: { type: 'string' },
     });
     if (values.help) {
-      io.stdout(`usage: ${USAGE}\n`);
+      io.stdout(renderHelp(SERVE_HELP));
       return EXIT.ok;
     }
-    if (!values.table) throw new ConfigError(`--table is required; usage: ${USAGE}`);
+    if (!values.table && !values.stack) {
+      throw new ConfigError(`--stack or --table is required; usage: ${usageLine(SERVE_HELP)}`);
+    }
     const port = values.port === undefined ? 3000 : Number(values.port);
     if (!/^\d+$/.test(values.port ?? '0') || port > 65_535) {
       throw new ConfigError(`--port must be a port number, got "${values.port}"`);
     }
+    const table = await deployedTable(values);
     serving = await startServe({
-      tableName: values.table,
-      region: values.region,
+      tableName: table.name as string,
+      region: table.region,
       endpoint: values.endpoint,
       port,
     });
@@ -128,8 +126,10 @@ export async function serve(args: readonly string[], io: CliIo): Promise<number>
   } catch (error) {
     const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!(error instanceof ConfigError || usageMistake)) throw error;
-    io.stderr(`serve: ${(error as Error).message}${usageMistake ? `; usage: ${USAGE}` : ''}\n`);
-    return EXIT.usage;
+    io.stderr(
+      `serve: ${(error as Error).message}${usageMistake ? `; usage: ${usageLine(SERVE_HELP)}` : ''}\n`,
+    );
+    return error instanceof AwsProblem ? error.exitCode : EXIT.usage;
   } finally {
     await serving?.close();
   }
@@ -138,6 +138,6 @@ export async function serve(args: readonly string[], io: CliIo): Promise<number>
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'the dashboard over a deployed table, read-only, on 127.0.0.1 (your AWS credentials)',
-  usage: USAGE,
+  help: SERVE_HELP,
   run: serve,
 };

@@ -5,10 +5,38 @@ import { HEALTH_VALUES, type Health } from '#commons/connection/health';
 import type { Summary } from '#commons/read/summary';
 import type { GroupView } from '#commons/store/repositories/groups';
 import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts';
+import { AwsProblem } from '../aws-problems.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
+import { deployedTable } from '../deployed-table.ts';
+import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
 
-const USAGE =
-  'fivetran-metadata status [--json] [--all | --health <failing|pending|delayed|paused|healthy>] [--table <name> [--region <r>] [--endpoint <url>]] [--color | --no-color]';
+export const STATUS_HELP: CommandHelp = {
+  usage: [
+    'fivetran-metadata status [--all | --health <failing|pending|delayed|paused|healthy>] [--stack <name> | --table <name>] [--region <r>] [--json] [--color | --no-color]',
+  ],
+  description:
+    'The health of every connection: counts, the last sweep, the last webhook delivery and whether our webhook is active, ' +
+    'then the connections that need a look (failing, pending, delayed, paused). It reads a deployed table with your AWS login ' +
+    '(--stack or --table), else the local server on HOST:PORT when one answers (with API_TOKEN), else the store under DATA_DIR.',
+  options: [
+    ['--all', 'list every connection, healthy ones too'],
+    [
+      '--health <health>',
+      'list only connections with this health: failing, pending, delayed, paused or healthy',
+    ],
+    ['--stack <name>', "a deployed stack: its table and region from the stack's outputs (TableName, Region)"],
+    ['--table <name>', "a deployed table (the stack's TableName)"],
+    ['--region <region>', 'where the stack or table is; default AWS_REGION or your AWS profile'],
+    ['--endpoint <url>', 'another DynamoDB endpoint (tests, DynamoDB Local)'],
+    ['--json', '{ source, summary, connections } as one JSON object on stdout'],
+    ['--color, --no-color', 'force colours on or off (default: on for a terminal, off with NO_COLOR)'],
+  ],
+  exitCodes: [
+    EXIT_MEANING.ok,
+    [1, `${EXIT_MEANING.usage[1]}; or nothing is stored under DATA_DIR yet`],
+    [4, 'the store or the read API could not be reached, or answered an error'],
+  ],
+};
 
 interface ListPage<T> {
   readonly items: T[];
@@ -157,6 +185,7 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
       json: { type: 'boolean' },
       all: { type: 'boolean' },
       health: { type: 'string' },
+      stack: { type: 'string' },
       table: { type: 'string' },
       region: { type: 'string' },
       endpoint: { type: 'string' },
@@ -165,7 +194,7 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
     });
     json = values.json ?? false;
     if (values.help) {
-      io.stdout(`usage: ${USAGE}\n`);
+      io.stdout(renderHelp(STATUS_HELP));
       return EXIT.ok;
     }
     if (values.health !== undefined && !(HEALTH_VALUES as readonly string[]).includes(values.health)) {
@@ -177,8 +206,7 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
         ? [...HEALTH_VALUES]
         : ['failing', 'pending', 'delayed', 'paused'];
     access = await openReadAccess(() => loadLocalConfig(io.env), {
-      name: values.table,
-      region: values.region,
+      ...(await deployedTable(values)),
       endpoint: values.endpoint,
     });
     const opened = access;
@@ -208,10 +236,18 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!(error instanceof ConfigError || error instanceof ApiAnswerError || usageMistake)) throw error;
-    const message = usageMistake ? `${(error as Error).message}; usage: ${USAGE}` : (error as Error).message;
-    if (json) io.stdout(`${JSON.stringify({ ok: false, message })}\n`);
+    const message = usageMistake
+      ? `${(error as Error).message}; usage: ${usageLine(STATUS_HELP)}`
+      : (error as Error).message;
+    const code =
+      error instanceof AwsProblem
+        ? error.exitCode
+        : error instanceof ApiAnswerError
+          ? EXIT.unreachable
+          : EXIT.usage;
+    if (json) io.stdout(`${JSON.stringify({ ok: false, exit_code: code, message })}\n`);
     else io.stderr(`status: ${message}\n`);
-    return error instanceof ApiAnswerError ? EXIT.unreachable : EXIT.usage;
+    return code;
   } finally {
     await access?.close();
   }
@@ -220,6 +256,6 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
 export const statusCommand: Command = {
   name: 'status',
   summary: 'the health of every connection: counts, last sweep and webhook, and what is failing',
-  usage: USAGE,
+  help: STATUS_HELP,
   run: status,
 };

@@ -6,10 +6,32 @@ import { loadLocalConfig } from '#commons/config/local-config';
 import type { SweepErrorCode, SweepRecord } from '#commons/store/repositories/sweeps';
 import type { SweepProgress } from '#commons/sweep/sweep-context';
 import { progressLine, summaryTable } from '#commons/sweep/sweep-report';
+import { AwsProblem } from '../aws-problems.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
+import { ENV_CREDENTIAL_NAME, loadFivetranCredential } from '../fivetran-access.ts';
+import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
 
-const USAGE = 'fivetran-metadata sweep [--secret-id <secret-arn>] [--json]';
-const ENV_CREDENTIAL_NAME = 'FIVETRAN_API_KEY/FIVETRAN_API_SECRET';
+export const SWEEP_HELP: CommandHelp = {
+  usage: ['fivetran-metadata sweep [--secret-id <secret-arn>] [--json]'],
+  description:
+    'One sweep of the Fivetran account now, with progress and a summary. While the local server runs on HOST:PORT it ' +
+    'holds the store, so the sweep goes through it (POST /api/sweeps, with API_TOKEN); otherwise it runs here, into ' +
+    'the store under DATA_DIR. Deployed sweeps run in AWS on their schedule.',
+  options: [
+    [
+      '--secret-id <secret-arn>',
+      'the Fivetran API key from this Secrets Manager secret {"apiKey","apiSecret"}; default FIVETRAN_API_KEY/FIVETRAN_API_SECRET (ignored while the local server runs: it sweeps with its own)',
+    ],
+    ['--json', 'the sweep record as one JSON object on stdout'],
+  ],
+  exitCodes: [
+    [0, 'the sweep succeeded, or was partial (it ran out of time or request budget; the next one goes on)'],
+    [1, `${EXIT_MEANING.usage[1]}; or the credential is not configured yet`],
+    EXIT_MEANING.credentialRejected,
+    EXIT_MEANING.permissionMissing,
+    [4, 'the sweep failed otherwise (Fivetran or the store unreachable, an unexpected answer)'],
+  ],
+};
 /** How long to wait for a sweep the local server runs. */
 const WAIT_LIMIT_MS = 20 * 60_000;
 const POLL_MS = 500;
@@ -124,11 +146,9 @@ async function viaServer(
 async function direct(env: Env, secretId: string | undefined, io: CliIo, json: boolean, tty: boolean) {
   const config = loadLocalConfig(env);
   const apiUrl = fivetranApiUrl(env.FIVETRAN_API_URL?.trim() || undefined);
-  let credential = secretId ? null : fivetranCredential(env);
-  if (secretId) {
-    const { readCredentialSecret } = await import('#commons/fivetran/credential-secret');
-    credential = await readCredentialSecret(secretId);
-  }
+  const credential = secretId
+    ? (await loadFivetranCredential(env, secretId)).credential
+    : fivetranCredential(env);
   if (credential === null) {
     throw new ConfigError(
       'no Fivetran credential: set FIVETRAN_API_KEY and FIVETRAN_API_SECRET (environment or .env), or pass ' +
@@ -204,7 +224,7 @@ export async function sweep(args: readonly string[], io: CliIo): Promise<number>
     });
     json = values.json ?? false;
     if (values.help) {
-      io.stdout(`usage: ${USAGE}\n`);
+      io.stdout(renderHelp(SWEEP_HELP));
       return EXIT.ok;
     }
     const tty = process.stdout.isTTY === true && io.env.TERM !== 'dumb';
@@ -221,9 +241,11 @@ export async function sweep(args: readonly string[], io: CliIo): Promise<number>
     return exitCodeOf(record);
   } catch (error) {
     const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const message = usageMistake ? `${(error as Error).message}; usage: ${USAGE}` : (error as Error).message;
+    const message = usageMistake
+      ? `${(error as Error).message}; usage: ${usageLine(SWEEP_HELP)}`
+      : (error as Error).message;
     const code =
-      error instanceof SweepCommandError
+      error instanceof SweepCommandError || error instanceof AwsProblem
         ? error.exitCode
         : error instanceof ConfigError || usageMistake
           ? EXIT.usage
@@ -238,6 +260,6 @@ export async function sweep(args: readonly string[], io: CliIo): Promise<number>
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'sweep the Fivetran account into the store now (through the local server when one runs)',
-  usage: USAGE,
+  help: SWEEP_HELP,
   run: sweep,
 };

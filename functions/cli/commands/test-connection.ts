@@ -2,8 +2,30 @@ import { ConfigError } from '#commons/config/env';
 import { type ConnectionCheck, checkConnection } from '#commons/fivetran/connection-check';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 import { fivetranAccess, reportFailure } from '../fivetran-access.ts';
+import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
 
-const USAGE = 'fivetran-metadata test-connection [--secret-id <secret-arn>] [--json]';
+export const TEST_CONNECTION_HELP: CommandHelp = {
+  usage: ['fivetran-metadata test-connection [--secret-id <secret-arn>] [--json]'],
+  description:
+    'Checks the Fivetran API key: that it authenticates, the account it belongs to, whether it is a user (scoped) or a ' +
+    'system key, and how many groups and connections it can see. The key comes from FIVETRAN_API_KEY and ' +
+    'FIVETRAN_API_SECRET (environment or .env), or with --secret-id from Secrets Manager with your AWS login. ' +
+    'FIVETRAN_API_URL points it at another endpoint (the simulator).',
+  options: [
+    [
+      '--secret-id <secret-arn>',
+      'read the key from this secret, JSON {"apiKey","apiSecret"} (the stack\'s ApiCredentialSecretArn; an ARN names its region, a bare name needs AWS_REGION)',
+    ],
+    ['--json', 'one JSON object on stdout, failures included'],
+  ],
+  exitCodes: [
+    [0, 'the key works'],
+    EXIT_MEANING.usage,
+    EXIT_MEANING.credentialRejected,
+    EXIT_MEANING.permissionMissing,
+    [4, 'could not reach Fivetran (or AWS, for --secret-id), or an unexpected answer'],
+  ],
+};
 
 /**
  * Checks the Fivetran credential: the key authenticates, which account it belongs to, what kind of key it
@@ -20,7 +42,7 @@ export async function testConnection(args: readonly string[], io: CliIo): Promis
     });
     json = values.json ?? false;
     if (values.help) {
-      io.stdout(`usage: ${USAGE}\n`);
+      io.stdout(renderHelp(TEST_CONNECTION_HELP));
       return EXIT.ok;
     }
     const access = await fivetranAccess(io.env, values['secret-id'], io.sleep);
@@ -33,7 +55,9 @@ export async function testConnection(args: readonly string[], io: CliIo): Promis
     // parseArgs reports usage mistakes as TypeErrors with an ERR_PARSE_ARGS_* code.
     const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     const failure = reportFailure(
-      usageMistake ? new ConfigError(`${(error as Error).message}; usage: ${USAGE}`) : error,
+      usageMistake
+        ? new ConfigError(`${(error as Error).message}; usage: ${usageLine(TEST_CONNECTION_HELP)}`)
+        : error,
       apiUrl,
     );
     if (json) {
@@ -82,6 +106,6 @@ function toJson(check: ConnectionCheck, apiUrl: string) {
 export const testConnectionCommand: Command = {
   name: 'test-connection',
   summary: 'check the Fivetran API key: account, key kind, visible groups and connections',
-  usage: USAGE,
+  help: TEST_CONNECTION_HELP,
   run: testConnection,
 };

@@ -1,52 +1,23 @@
 import { parseArgs } from 'node:util';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, type Env } from '#commons/config/env';
-import { type LocalConfig, loadLocalConfig } from '#commons/config/local-config';
-import type { Webhook } from '#commons/fivetran/schemas';
-import { createHttpApp } from '#commons/http/app';
-import { startHttpServer } from '#commons/http/node-server';
-import { connectionWriter } from '#commons/ingest/connection-writer';
-import { eventRecorder } from '#commons/ingest/record-event';
-import type { Summary } from '#commons/read/summary';
-import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
-import {
-  fileSecretStore,
-  secretsManagerSecretStore,
-  type WebhookSecretStore,
-} from '#commons/webhook-secret/secret-store';
-import {
-  finishRotation,
-  listWebhooks,
-  type Registered,
-  registerWebhook,
-  rotateWebhookSecret,
-  type WebhookAdmin,
-} from '#commons/webhook-secret/webhook-registration';
-import {
-  type ApiAccess,
-  ApiAnswerError,
-  dataDirAccess,
-  localServerAccess,
-  NothingStoredError,
-  openReadAccess,
-  tableAccess,
-} from '../api-access.ts';
+import { loadLocalConfig } from '#commons/config/local-config';
+import type { WebhookAdmin } from '#commons/webhook-secret/webhook-registration';
+import { ApiAnswerError } from '../api-access.ts';
 import { type CliIo, type Command, EXIT } from '../cli-io.ts';
 import { fivetranAccess, reportFailure } from '../fivetran-access.ts';
+import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
+import { EXIT_WEBHOOK_DISABLED, rotateSecret, webhookStatus } from './webhook-manage.ts';
+import type { ProbeContext } from './webhook-probe.ts';
+import { ProbeFailedError } from './webhook-probe.ts';
+import { register } from './webhook-register.ts';
+import { resolveWebhookTarget, type WebhookAction } from './webhook-target.ts';
 
-const TABLE_OPTIONS = '[--table <name> [--region <r>] [--endpoint <url>]]';
-const USAGE = [
-  `fivetran-metadata webhook register --url <https-url> [--group <id>] [--secret-id <credential-arn>] [--webhook-secret-id <arn> --table <name>]`,
-  `fivetran-metadata webhook status [--reactivate] [--webhook-id <id>] [--secret-id <credential-arn>] ${TABLE_OPTIONS} [--json]`,
-  `fivetran-metadata webhook rotate-secret [--finish] [--webhook-id <id>] [--secret-id <credential-arn>] [--webhook-secret-id <arn>] ${TABLE_OPTIONS}`,
-].join('\n       ');
-
-/** `webhook status` found our webhook disabled (or gone) at Fivetran: deliveries have stopped. */
-export const EXIT_WEBHOOK_DISABLED = 5;
+export { EXIT_WEBHOOK_DISABLED };
 
 const OPTIONS = {
   url: { type: 'string' },
   group: { type: 'string' },
+  stack: { type: 'string' },
   'secret-id': { type: 'string' },
   'webhook-secret-id': { type: 'string' },
   'webhook-id': { type: 'string' },
@@ -59,269 +30,186 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+const DEPLOYED = '[--stack <name> [--region <r>] | --webhook-secret-id <arn> --table <name> [--region <r>]]';
+const FLAG = {
+  stack: [
+    '--stack <name>',
+    'a deployed stack: the webhook URL, table, region, signing secret and API credential come from its outputs (CloudFormation DescribeStacks, your AWS login)',
+  ],
+  region: ['--region <region>', 'where the stack (or the table) is; default AWS_REGION or your AWS profile'],
+  secretId: [
+    '--secret-id <arn>',
+    'the Fivetran API key from this Secrets Manager secret {"apiKey","apiSecret"}; default FIVETRAN_API_KEY/FIVETRAN_API_SECRET',
+  ],
+  webhookSecretId: [
+    '--webhook-secret-id <arn>',
+    "the deployed signing secret (the stack's WebhookSecretArn); without it, the local server's file under DATA_DIR",
+  ],
+  table: [
+    '--table <name>',
+    "the deployed table (the stack's TableName); needs --webhook-secret-id to register or rotate",
+  ],
+  endpoint: ['--endpoint <url>', 'another DynamoDB endpoint (tests, DynamoDB Local)'],
+  webhookId: ['--webhook-id <id>', 'our webhook, when no store knows it (default: the id register saved)'],
+  json: ['--json', 'one JSON object on stdout'],
+} as const satisfies Record<string, readonly [string, string]>;
+const FIVETRAN_EXITS = [
+  EXIT_MEANING.ok,
+  EXIT_MEANING.usage,
+  EXIT_MEANING.credentialRejected,
+  EXIT_MEANING.permissionMissing,
+  EXIT_MEANING.unreachable,
+] as const;
 
-function regionOf(arn: string): { region?: string } {
-  const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(arn)?.[1];
-  return region ? { region } : {};
-}
-
-/**
- * Where the receiver's signing secrets live: the deployed secret (`--webhook-secret-id`), or the local
- * server's generated file under DATA_DIR. FIVETRAN_WEBHOOK_SECRET overrides that file in the local server,
- * so changing the file would not reach it: refused with what to do instead.
- */
-function secretStore(values: Values, config: LocalConfig): WebhookSecretStore {
-  const arn = values['webhook-secret-id'];
-  if (arn) return secretsManagerSecretStore(new SecretsManagerClient(regionOf(arn)), arn);
-  if (config.webhookSecrets) {
-    throw new ConfigError(
-      'FIVETRAN_WEBHOOK_SECRET is set, so the local server verifies with it, not with the generated secret file: ' +
-        'unset it to let this command manage the secret, or pass --webhook-secret-id for a deployed receiver',
-    );
-  }
-  return fileSecretStore(config.dataDir);
-}
-
-/** The read side, as `status` finds it; null when DATA_DIR holds nothing yet. */
-async function readAccess(values: Values, config: LocalConfig): Promise<ApiAccess | null> {
-  try {
-    return await openReadAccess(() => config, {
-      name: values.table,
-      region: values.region,
-      endpoint: values.endpoint,
-    });
-  } catch (error) {
-    if (error instanceof NothingStoredError) return null;
-    throw error;
-  }
-}
-
-/** Our webhook's id: `--webhook-id`, else the one `webhook register` saved. */
-async function registeredWebhook(
-  values: Values,
-  config: LocalConfig,
-): Promise<{ id: string | null; from: string }> {
-  if (values['webhook-id']) return { id: values['webhook-id'], from: '--webhook-id' };
-  const access = await readAccess(values, config);
-  if (access === null) return { id: null, from: 'no store' };
-  try {
-    const summary = await access.get<Summary>('/api/summary');
-    return { id: summary.registered_webhook?.webhook_id ?? null, from: access.description };
-  } finally {
-    await access.close();
-  }
-}
-
-async function register(
-  values: Values,
-  config: LocalConfig,
-  admin: WebhookAdmin,
-  io: CliIo,
-): Promise<number> {
-  if (!values.url) throw new ConfigError('--url is required: the public https URL Fivetran should call');
-  const secrets = secretStore(values, config);
-  const deployed = values['webhook-secret-id'] !== undefined;
-  if (deployed && !values.table) {
-    throw new ConfigError(
-      '--table <name> is required with --webhook-secret-id: the webhook id is saved there, where the sweep checks it stays active',
-    );
-  }
-  let access: ApiAccess;
-  let receiver: { close(): Promise<void> } | null = null;
-  if (deployed) {
-    access = tableAccess({
-      tableName: values.table as string,
-      region: values.region,
-      endpoint: values.endpoint,
-    });
-  } else {
-    const running = await localServerAccess(config);
-    if (running) {
-      throw new ConfigError(
-        `${running.description} holds DATA_DIR: stop it, then run register again (while it runs, register answers Fivetran's creation probe itself on ${config.host}:${config.port})`,
-      );
-    }
-    access = await dataDirAccess(config, { create: true });
-  }
-  try {
-    const repositories = access.repositories;
-    if (!repositories) throw new Error('register needs the table itself');
-    if (!deployed) {
-      // Fivetran probes the URL before it creates the webhook: answer it (and any event right after) here.
-      const writer = connectionWriter(repositories.connections);
-      const app = createHttpApp({
-        repositories,
-        webhook: {
-          recorder: eventRecorder({ repositories, writer }),
-          secrets: fileSecretSource(config.dataDir, await secrets.read()),
-        },
-      });
-      receiver = await startHttpServer({ app, host: config.host, port: config.port });
-    }
-    const registered: Registered = await registerWebhook({
-      admin,
-      secrets,
-      url: values.url,
-      groupId: values.group ?? null,
-    });
-    const { webhook } = registered;
-    try {
-      await repositories.webhookRegistration.save({
-        webhook_id: webhook.id,
-        url: webhook.url ?? values.url,
-        group_id: values.group ?? null,
-      });
-    } catch (error) {
-      io.stderr(
-        `webhook register: Fivetran webhook ${webhook.id} was created, but saving its id in ${access.description} failed (${(error as Error).name}); ` +
-          `pass --webhook-id ${webhook.id} to webhook status and rotate-secret\n`,
-      );
-      return EXIT.unreachable;
-    }
-    const scope = values.group ? `group ${values.group}` : 'account';
-    io.stdout(
+export const WEBHOOK_HELP: Record<WebhookAction, CommandHelp> = {
+  register: {
+    usage: [
+      `fivetran-metadata webhook register [--url <https-url>] [--group <id>] ${DEPLOYED} [--secret-id <arn>]`,
+    ],
+    description:
+      'Creates our webhook at Fivetran with a fresh signing secret, stored first where the receiver reads it, and saves its id ' +
+      'where the sweep checks it stays active. Deployed, pass --stack (or --webhook-secret-id with --table): both are checked ' +
+      'before anything is stored or created, and --table without --webhook-secret-id is refused. Locally (no --stack or ' +
+      '--table) the secret goes to DATA_DIR and this command answers Fivetran’s test request on HOST:PORT; stop the local ' +
+      'server first. Fivetran POSTs a test event to the URL before it creates the webhook: when that fails, the message ' +
+      'says what to check on our side.',
+    options: [
       [
-        `Registered ${scope} webhook ${webhook.id} → ${webhook.url}`,
-        `  events:  ${webhook.events?.length ?? 0} (${(webhook.events ?? []).join(', ')})`,
-        `  secret:  a new one, stored in ${secrets.name} before Fivetran was called (the previous one still verifies)`,
-        `  saved:   in ${access.description}; the sweep checks it stays active`,
-        '',
-      ].join('\n'),
-    );
-    if (registered.skippedEvents.length > 0) {
-      io.stderr(
-        `warning: Fivetran refused ${registered.skippedEvents.join(', ')}; registered without them\n`,
-      );
-    }
-    return EXIT.ok;
-  } finally {
-    await receiver?.close();
-    await access.close();
-  }
-}
-
-function describeWebhook(webhook: Webhook, ours: boolean): string {
-  const scope = webhook.type === 'group' ? `group ${webhook.group_id ?? '?'}` : 'account';
-  return `${ours ? '*' : ' '} ${webhook.id}  ${webhook.active ? 'active  ' : 'DISABLED'}  ${scope}  ${webhook.events?.length ?? 0} events  ${webhook.url ?? '?'}`;
-}
-
-async function status(values: Values, config: LocalConfig, admin: WebhookAdmin, io: CliIo): Promise<number> {
-  const [webhooks, ours] = await Promise.all([listWebhooks(admin), registeredWebhook(values, config)]);
-  let mine = webhooks.find((w) => w.id === ours.id) ?? null;
-  let reactivated = false;
-  if (mine && !mine.active && values.reactivate) {
-    // Activation makes Fivetran probe the URL again: the receiver must answer.
-    mine = await admin.updateWebhook(mine.id, { active: true });
-    reactivated = true;
-  }
-  const problem =
-    ours.id === null
-      ? null
-      : mine === null
-        ? `our webhook ${ours.id} no longer exists at Fivetran: register a new one with fivetran-metadata webhook register --url <https-url>`
-        : !mine.active
-          ? `our webhook ${mine.id} is DISABLED at Fivetran (its deliveries kept failing): no events are pushed. Re-activate it with: fivetran-metadata webhook status --reactivate`
-          : null;
-  if (values.json) {
-    io.stdout(
-      `${JSON.stringify({ ok: problem === null, registered_webhook_id: ours.id, reactivated, problem, webhooks: webhooks.map((w) => (w.id === mine?.id ? mine : w)) })}\n`,
-    );
-  } else {
-    const lines = webhooks.map((w) => describeWebhook(w.id === mine?.id ? mine : w, w.id === ours.id));
-    io.stdout(
+        '--url <https-url>',
+        "the URL Fivetran calls (deployed: the stack's WebhookUrl, which --stack supplies)",
+      ],
+      ['--group <id>', 'a group webhook for this group (default: an account webhook)'],
+      FLAG.stack,
+      FLAG.region,
+      FLAG.webhookSecretId,
+      FLAG.table,
+      FLAG.secretId,
+      FLAG.endpoint,
+    ],
+    exitCodes: [
+      EXIT_MEANING.ok,
       [
-        webhooks.length === 0
-          ? 'No webhooks at Fivetran.'
-          : `Webhooks at Fivetran (* = ours, from ${ours.from}):`,
-        ...lines,
-        ...(ours.id === null
-          ? ['(no registered webhook known: run webhook register, or pass --webhook-id)']
-          : []),
-        ...(reactivated ? [`Re-activated ${mine?.id}: Fivetran probed the URL and resumed deliveries.`] : []),
-        ...(mine?.active && values.reactivate && !reactivated ? [`${mine.id} is already active.`] : []),
-        '',
-      ].join('\n'),
-    );
-  }
-  if (problem) {
-    if (!values.json) io.stderr(`\n!!! ${problem}\n\n`);
-    return EXIT_WEBHOOK_DISABLED;
-  }
-  return EXIT.ok;
+        1,
+        `${EXIT_MEANING.usage[1]}; or Fivetran's test request to the URL failed (the message says what to check)`,
+      ],
+      EXIT_MEANING.credentialRejected,
+      EXIT_MEANING.permissionMissing,
+      EXIT_MEANING.unreachable,
+    ],
+    examples: [
+      'npx fivetran-metadata webhook register --stack FivetranMetadata --region eu-west-1',
+      'npx fivetran-metadata webhook register --url https://<tunnel>/webhooks/fivetran   # local server',
+    ],
+  },
+  status: {
+    usage: [
+      `fivetran-metadata webhook status [--reactivate] [--webhook-id <id>] [--stack <name> | --table <name>] [--region <r>] [--secret-id <arn>] [--json]`,
+    ],
+    description:
+      'Lists the webhooks at Fivetran and checks that ours (the id register saved in the store) is still active: Fivetran ' +
+      'disables a webhook whose deliveries keep failing, and then nothing is pushed. --reactivate turns it back on ' +
+      '(Fivetran tests the URL again).',
+    options: [
+      ['--reactivate', 'turn our webhook back on when Fivetran disabled it'],
+      FLAG.webhookId,
+      FLAG.stack,
+      ['--table <name>', "the deployed table that holds our webhook's id (the stack's TableName)"],
+      FLAG.region,
+      FLAG.secretId,
+      FLAG.endpoint,
+      FLAG.json,
+    ],
+    exitCodes: [...FIVETRAN_EXITS, [EXIT_WEBHOOK_DISABLED, 'our webhook is disabled at Fivetran, or gone']],
+  },
+  'rotate-secret': {
+    usage: [
+      `fivetran-metadata webhook rotate-secret [--finish] [--webhook-id <id>] ${DEPLOYED} [--secret-id <arn>]`,
+    ],
+    description:
+      'Zero-downtime rotation. First run: a new secret is stored next to the current one (both verify), then Fivetran is told ' +
+      'to sign with it. Once Fivetran has no older deliveries left to retry (about a day), --finish drops the old one; ' +
+      '--finish needs no Fivetran credential.',
+    options: [
+      ['--finish', 'drop the previous secret: only the current one verifies from now on'],
+      FLAG.webhookId,
+      FLAG.stack,
+      FLAG.region,
+      FLAG.webhookSecretId,
+      ['--table <name>', "the deployed table that holds our webhook's id; needs --webhook-secret-id"],
+      FLAG.secretId,
+      FLAG.endpoint,
+    ],
+    exitCodes: FIVETRAN_EXITS,
+  },
+};
+
+const OVERVIEW: CommandHelp = {
+  usage: (Object.keys(WEBHOOK_HELP) as WebhookAction[]).map(
+    (action) => `fivetran-metadata webhook ${action} [options]   (webhook ${action} --help)`,
+  ),
+  description:
+    'Our webhook at Fivetran: register it (a fresh secret, stored first), check it is still active, rotate its secret. ' +
+    'Deployed, --stack <name> finds everything from the stack’s outputs. Each action’s --help lists its flags.',
+  options: [FLAG.stack, FLAG.region],
+  exitCodes: [
+    ...FIVETRAN_EXITS,
+    [EXIT_WEBHOOK_DISABLED, 'webhook status: our webhook is disabled at Fivetran, or gone'],
+  ],
+};
+
+const isAction = (value: string): value is WebhookAction => value in WEBHOOK_HELP;
+
+/** Test seams: the diagnostic request made after a failed creation probe. */
+export interface WebhookCommandOptions {
+  readonly probe?: ProbeContext['probe'];
 }
 
-async function rotate(
-  values: Values,
-  config: LocalConfig,
-  admin: WebhookAdmin | null,
+export async function webhook(
+  args: readonly string[],
   io: CliIo,
+  options: WebhookCommandOptions = {},
 ): Promise<number> {
-  const secrets = secretStore(values, config);
-  if (values.finish) {
-    const dropped = await finishRotation(secrets);
-    io.stdout(
-      dropped
-        ? `Dropped the previous secret from ${secrets.name}: only the current one verifies now.\n`
-        : `${secrets.name} holds only the current secret: nothing to finish.\n`,
-    );
-    return EXIT.ok;
-  }
-  const ours = await registeredWebhook(values, config);
-  if (ours.id === null) {
-    throw new ConfigError(
-      'no registered webhook known: run webhook register first, or pass --webhook-id <id>',
-    );
-  }
-  await rotateWebhookSecret({ admin: admin as WebhookAdmin, secrets, webhookId: ours.id });
-  io.stdout(
-    [
-      `Rotated the secret of webhook ${ours.id}: the new one is current in ${secrets.name}, the old one still verifies,`,
-      'and Fivetran signs with the new one from now on.',
-      'When Fivetran has no older deliveries left to retry (it retries for about a day), finish with:',
-      '  fivetran-metadata webhook rotate-secret --finish',
-      '',
-    ].join('\n'),
-  );
-  return EXIT.ok;
-}
-
-export async function webhook(args: readonly string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args;
   let apiUrl: string | null = null;
   let json = false;
   try {
     if (action === undefined || action === '--help' || action === '-h') {
-      (action === undefined ? io.stderr : io.stdout)(`usage: ${USAGE}\n`);
+      (action === undefined ? io.stderr : io.stdout)(renderHelp(OVERVIEW));
       return action === undefined ? EXIT.usage : EXIT.ok;
     }
-    if (!['register', 'status', 'rotate-secret'].includes(action)) {
-      throw new ConfigError(`unknown webhook action "${action}"; usage: ${USAGE}`);
+    if (!isAction(action)) {
+      throw new ConfigError(`unknown webhook action "${action}"; usage: ${usageLine(OVERVIEW)}`);
     }
-    const { values } = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
+    let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+    try {
+      values = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    } catch (error) {
+      throw new ConfigError(`${(error as Error).message}; usage: ${usageLine(WEBHOOK_HELP[action])}`);
+    }
     json = values.json ?? false;
     if (values.help) {
-      io.stdout(`usage: ${USAGE}\n`);
+      io.stdout(renderHelp(WEBHOOK_HELP[action]));
       return EXIT.ok;
     }
     const config = loadLocalConfig(io.env as Env);
+    const target = await resolveWebhookTarget(action, values);
     // `--finish` only touches the stored secrets: no Fivetran credential needed.
     const needsFivetran = !(action === 'rotate-secret' && values.finish);
-    const access = needsFivetran ? await fivetranAccess(io.env, values['secret-id'], io.sleep) : null;
+    const access = needsFivetran ? await fivetranAccess(io.env, target.credentialSecretId, io.sleep) : null;
     apiUrl = access?.apiUrl ?? null;
     const admin = access?.client ?? null;
-    if (action === 'register') return await register(values, config, admin as WebhookAdmin, io);
-    if (action === 'status') return await status(values, config, admin as WebhookAdmin, io);
-    return await rotate(values, config, admin, io);
+    if (action === 'register')
+      return await register(values, target, config, admin as WebhookAdmin, io, options.probe);
+    if (action === 'status')
+      return await webhookStatus(values, target, config, admin as WebhookAdmin, io, options.probe);
+    return await rotateSecret(values, target, config, admin, io);
   } catch (error) {
-    const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     const failure =
       error instanceof ApiAnswerError
         ? { exitCode: EXIT.unreachable, kind: 'store_unreachable', message: error.message }
-        : reportFailure(
-            usageMistake ? new ConfigError(`${(error as Error).message}; usage: ${USAGE}`) : error,
-            apiUrl,
-          );
+        : error instanceof ProbeFailedError
+          ? { exitCode: EXIT.usage, kind: 'webhook_probe_failed', message: error.message }
+          : reportFailure(error, apiUrl);
     if (json)
       io.stdout(
         `${JSON.stringify({ ok: false, exit_code: failure.exitCode, error: failure.kind, message: failure.message })}\n`,
@@ -334,6 +222,6 @@ export async function webhook(args: readonly string[], io: CliIo): Promise<numbe
 export const webhookCommand: Command = {
   name: 'webhook',
   summary: 'register our webhook at Fivetran, check it is still active, rotate its secret',
-  usage: USAGE,
-  run: webhook,
+  help: OVERVIEW,
+  run: (args, io) => webhook(args, io),
 };
