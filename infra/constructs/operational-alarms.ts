@@ -48,7 +48,7 @@ export class OperationalAlarms extends Construct {
         metric: fn.metricErrors({ period: fiveMinutes, statistic: Stats.SUM }),
         threshold: 1,
         comparison: atLeastOne,
-        description: `The ${name} function failed (uncaught error or timeout). Read its log group and X-Ray traces.`,
+        description: `The ${name} function failed (uncaught error or timeout). Read its log group (the API stage keeps X-Ray traces of the request).`,
       });
       this.add(`${name}-throttles`, {
         metric: fn.metricThrottles({ period: fiveMinutes, statistic: Stats.SUM }),
