@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The shapes alerts work on. Defined here, not borrowed from the store, so the alert core does not move
