@@ -11,6 +11,7 @@ import {
   type AlertPlan,
   alertStateSchema,
   type ConnectionAlertState,
+  changeKey,
   type PlanOutcome,
   planChange,
 } from './noise-control.ts';
@@ -20,9 +21,8 @@ import {
  * planned against its connection's alert state (`planChange`), its messages enqueued, then the new state
  * written over the version read, then the change removed from the inbox. Enqueueing comes first and is
  * idempotent (keys are derived from the change), so a crash anywhere only repeats work: a change is never
- * lost between the inbox and the outbox. When another pass wrote the state meanwhile, the change is planned
- * again from the newer state, and whatever the first plan enqueued that the second does not want is
- * withdrawn.
+ * lost between the inbox and the outbox (a state that records a change implies its messages were stored).
+ * When another pass wrote the state meanwhile, the change is planned again from the newer state.
  */
 export interface PlanChangesDeps {
   readonly inbox: AlertInboxRepository;
@@ -63,24 +63,41 @@ function storedState(raw: unknown, logger: AlertLogger, connectionId: string): C
   return null;
 }
 
-/** Plans one change until its state write wins; returns the plan that did. */
+/**
+ * Whether the change's own message is still wanted after a lost race, judged by the state that won: the
+ * winner recorded this change (a duplicate now) as sent or held, or the new plan enqueues it itself.
+ */
+function changeMessageWanted(plan: AlertPlan, change: AlertChangeInput): boolean {
+  if (plan.enqueue.some((intent) => intent.key === changeKey(change.connection_id, change.changed_at)))
+    return true;
+  if (plan.outcome !== 'duplicate') return false;
+  const at = Date.parse(change.changed_at);
+  const recorded = plan.state.recent.find((e) => Date.parse(e.at) === at && e.to === change.health);
+  return recorded?.outcome === 'sent' || recorded?.outcome === 'held';
+}
+
+/**
+ * Plans one change until its state write wins; returns the plan that did. After a lost race only the
+ * change's own message (its key names this change alone) is withdrawn when the winning state does not want
+ * it; flapping, settled and pause messages are keyed by their window or pause, which the winner may share,
+ * and are left to the newer plans that replace them.
+ */
 async function planOne(deps: PlanChangesDeps, change: AlertChangeInput, now: Date): Promise<AlertPlan> {
   const channels = configuredChannels(deps.config.channels);
-  let earlier: AlertPlan | null = null;
+  const ownKey = changeKey(change.connection_id, change.changed_at);
+  let enqueuedOwn = false;
   for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
     const stored = await deps.states.get(change.connection_id);
     const state = storedState(stored.state, deps.logger, change.connection_id);
     const plan = planChange(state, change, deps.config);
-    if (earlier) {
-      const wanted = new Set(plan.enqueue.map((intent) => intent.key));
-      const withdrawn = earlier.enqueue.map((intent) => intent.key).filter((key) => !wanted.has(key));
-      if (withdrawn.length > 0) await deps.outbox.cancel(cancelIds(withdrawn), now);
+    if (enqueuedOwn && !changeMessageWanted(plan, change)) {
+      await deps.outbox.cancel(cancelIds([ownKey]), now);
     }
     await applyPlan(deps.outbox, plan, channels, now);
+    enqueuedOwn ||= plan.enqueue.some((intent) => intent.key === ownKey);
     const unchanged = state !== null && canonicalJson(plan.state) === canonicalJson(state);
     if (unchanged || (state === null && plan.enqueue.length === 0 && plan.cancel.length === 0)) return plan;
     if (await deps.states.put(change.connection_id, plan.state, stored.version)) return plan;
-    earlier = plan;
   }
   throw new StoreConflictError(
     `alert state of ${change.connection_id} kept changing; gave up after ${MAX_PLAN_ATTEMPTS} attempts`,

@@ -26,6 +26,8 @@ export interface LocalAlertsOptions {
 export interface LocalAlerts {
   readonly notifier: HealthNotifier;
   start(): void;
+  /** Runs a pass shortly (a change was kept; or the clock moved, in tests). */
+  nudge(): void;
   /** Resolves when no pass is running or due shortly. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export function localAlerts(
         onError: (error) => logger.error(`alert pass failed: ${(error as Error).message}`),
       });
     },
+    nudge: () => loop?.nudge(),
     idle: async () => loop?.idle(),
     stop: async () => loop?.stop(),
   };
