@@ -11,7 +11,8 @@ import { CHANNEL_NAMES, type ChannelName } from '../functions/commons/alerts/ale
  *   ignored (a quick way to silence a channel without touching the secret). `none` creates none of it.
  * - the other settings are the local `ALERT_*` variables, passed to the alerts function as they are and
  *   checked at synth: `alertQuietMinutes`, `alertOn`, `alertGroups`, `alertServices`, `alertDigestAt`,
- *   `alertPausedHours`, `alertDashboardUrl`.
+ *   `alertPausedHours`, `alertDashboardUrl`, and `alertPagerDutyEventsUrl` (PAGERDUTY_EVENTS_URL, e.g.
+ *   `https://events.eu.pagerduty.com/v2/enqueue` for PagerDuty's EU region).
  * The SNS e-mail of every health change (`alertEmail`) is separate and unchanged.
  */
 export interface AlertOptions {
@@ -28,6 +29,7 @@ const SETTING_VARIABLES = {
   alertDigestAt: 'ALERT_DIGEST_AT',
   alertPausedHours: 'ALERT_PAUSED_HOURS',
   alertDashboardUrl: 'ALERT_DASHBOARD_URL',
+  alertPagerDutyEventsUrl: 'PAGERDUTY_EVENTS_URL',
 } as const;
 
 /** From the command line a string; from cdk.json a string, number or list. */

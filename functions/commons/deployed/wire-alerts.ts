@@ -27,6 +27,8 @@ export const ALERT_SETTING_VARIABLES = [
   'ALERT_DIGEST_AT',
   'ALERT_PAUSED_HOURS',
   'ALERT_DASHBOARD_URL',
+  // events.eu.pagerduty.com for PagerDuty's EU service region.
+  'PAGERDUTY_EVENTS_URL',
 ] as const;
 
 export interface AlertsLambdaConfig {
