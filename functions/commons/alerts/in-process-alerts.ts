@@ -1,5 +1,6 @@
 import type { HealthNotifier } from '../ingest/health-notifier.ts';
 import type { Repositories } from '../store/repositories.ts';
+import { configuredChannels } from './alert-channels.ts';
 import type { AlertConfig } from './alert-config.ts';
 import type { DeliverySettings } from './alert-deliverer.ts';
 import { alertInboxNotifier } from './alert-inbox-notifier.ts';
@@ -70,6 +71,7 @@ export function localAlerts(
       onRecorded: () => loop?.nudge(),
     }),
     start() {
+      if (!loop) logger.info(`on for ${configuredChannels(options.config.channels).join(', ')}`);
       loop ??= startAlertLoop({
         pass,
         ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
