@@ -1,15 +1,4 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type infer as Infer,
-  nullable,
-  number,
-  object,
-  optional,
-  record,
-  safeParse,
-  string,
-  unknown,
-} from 'zod/mini';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
 import { isConditionalCheckFailed } from '../table/errors.ts';
 import { AccessPatterns, alertOutboxKey, indexEntry, keyPart } from '../table/keys.ts';
@@ -17,6 +6,14 @@ import { TTL_ATTRIBUTE } from '../table/table-definition.ts';
 import type { TableRef } from '../table/table-ref.ts';
 import type { StoredItem } from '../table/versioned-update.ts';
 import { alertChannelFaults, type ChannelFaultRecord } from './alert-channel-faults.ts';
+import {
+  type AlertOutboxRecord,
+  decodeAlertOutboxRecord,
+  type NewAlertOutboxRecord,
+} from './alert-outbox-record.ts';
+
+export { alertOutboxRecordSchema, decodeAlertOutboxRecord } from './alert-outbox-record.ts';
+export type { AlertOutboxRecord, ChannelFaultRecord, NewAlertOutboxRecord };
 
 /**
  * The alert outbox in the table: one item per message and channel, stored before anyone sends it (the
@@ -29,38 +26,6 @@ import { alertChannelFaults, type ChannelFaultRecord } from './alert-channel-fau
 export const FINISHED_ALERT_TTL_DAYS = 30;
 /** Due entries a claim reads at most: a backlog larger than this is served over several passes. */
 const DUE_SCAN_LIMIT = 500;
-
-const text = nullable(string());
-export const alertOutboxRecordSchema = object({
-  id: string(),
-  intent_key: string(),
-  channel: string(),
-  lane: string(),
-  seq: string(),
-  message: record(string(), unknown()),
-  status: string(),
-  due_at: string(),
-  attempts: number(),
-  lease_until: optional(text),
-  created_at: string(),
-  updated_at: string(),
-  delivered_at: optional(text),
-  last_error: optional(text),
-});
-/** An item as stored; the message is the alert core's business (the port adapter parses it). */
-export type AlertOutboxRecord = Omit<
-  Infer<typeof alertOutboxRecordSchema>,
-  'lease_until' | 'delivered_at' | 'last_error'
-> & {
-  readonly lease_until: string | null;
-  readonly delivered_at: string | null;
-  readonly last_error: string | null;
-};
-export type NewAlertOutboxRecord = Pick<
-  AlertOutboxRecord,
-  'id' | 'intent_key' | 'channel' | 'lane' | 'seq' | 'message' | 'due_at'
->;
-export type { ChannelFaultRecord };
 
 export interface AlertOutboxRepository {
   /** Stores new items; a pending unclaimed one takes the newer message and due time; others are left alone. */
@@ -91,18 +56,6 @@ const normalized = (instant: string) => {
 };
 const dueSortKey = (instant: string, id: string) => `${instant}#${keyPart(id, 300)}`;
 const laneSortKey = (seq: string, id: string) => `${keyPart(seq, 100)}#${keyPart(id, 300)}`;
-
-export function decodeAlertOutboxRecord(item: StoredItem): AlertOutboxRecord | null {
-  const parsed = safeParse(alertOutboxRecordSchema, item);
-  if (!parsed.success) return null;
-  const value = parsed.data;
-  return {
-    ...value,
-    lease_until: value.lease_until ?? null,
-    delivered_at: value.delivered_at ?? null,
-    last_error: value.last_error ?? null,
-  };
-}
 
 /** What finishing an item does to it: out of both listings, lease gone, expiring. */
 function finishing(now: Date) {
