@@ -1,6 +1,7 @@
 import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { AlertDelivery } from './constructs/alert-delivery.ts';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';
 import { FivetranSecrets } from './constructs/fivetran-secrets.ts';
@@ -89,6 +90,25 @@ export class FivetranMetadataStack extends Stack {
     });
     alarmTopic.allowPublishFrom('cloudwatch.amazonaws.com');
 
+    // Slack, Teams and PagerDuty (`-c alertChannels=`): the writers keep each health change for the alerts function.
+    const alertChannels = options.alerts.channels;
+    const alerting =
+      alertChannels.length > 0
+        ? new AlertDelivery(this, 'Alerts', {
+            options: options.alerts,
+            table,
+            eventRetentionDays: options.eventRetentionDays,
+            logRetention: options.logRetention,
+            logKey,
+            vpc: options.lambdaVpc,
+            failureQueue,
+            alarmTopic,
+          })
+        : undefined;
+    if (alerting) {
+      for (const fn of [webhook, sweep]) fn.addEnvironment('ALERT_CHANNELS', alertChannels.join(','));
+    }
+
     if (options.alertEmail) {
       new HealthAlerts(this, 'HealthAlerts', {
         email: options.alertEmail,
@@ -121,6 +141,7 @@ export class FivetranMetadataStack extends Stack {
       dashboardName: dashboard.dashboardName,
       alarmTopicArn: alarmTopic.topicArn,
       failedWorkQueueUrl: failureQueue.queueUrl,
+      alertSecretArn: alerting?.secret.secretArn,
     });
   }
 }

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { type AlertOptions, alertContextShape, readAlertOptions } from './alert-options.ts';
 
 /**
  * Every deploy-time option, read from CDK context (`cdk deploy -c sweepRateMinutes=30`, or `context` in
@@ -40,6 +41,8 @@ export interface StackOptions {
   readonly account: string | undefined;
   /** Runs the functions in the operator's VPC: subnets and security groups that already exist. */
   readonly lambdaVpc: LambdaVpc | undefined;
+  /** Slack, Teams and PagerDuty alerts (alert-options.ts). */
+  readonly alerts: AlertOptions;
 }
 
 export interface LambdaVpc {
@@ -108,6 +111,7 @@ const contextSchema = z.object({
     .optional(),
   lambdaSubnetIds: idList(/^subnet-[0-9a-f]{8,17}$/, 'subnet ids like subnet-0123456789abcdef0'),
   lambdaSecurityGroupIds: idList(/^sg-[0-9a-f]{8,17}$/, 'security group ids like sg-0123456789abcdef0'),
+  ...alertContextShape,
 });
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof typeof contextSchema.shape)[];
@@ -175,5 +179,6 @@ export function readStackOptions(node: Node): StackOptions {
     controlTower: ct,
     account: options.account,
     lambdaVpc: subnets && groups ? { subnetIds: subnets, securityGroupIds: groups } : undefined,
+    alerts: readAlertOptions(options),
   };
 }

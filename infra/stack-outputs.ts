@@ -17,6 +17,7 @@ export const OUTPUT_KEYS = {
   dashboardUrl: 'DashboardUrl',
   alarmTopicArn: 'AlarmTopicArn',
   failedWorkQueueUrl: 'FailedWorkQueueUrl',
+  alertSecretArn: 'AlertSecretArn',
 } as const;
 
 export interface StackOutputValues {
@@ -28,6 +29,8 @@ export interface StackOutputValues {
   readonly dashboardName: string;
   readonly alarmTopicArn: string;
   readonly failedWorkQueueUrl: string;
+  /** Absent with `-c alertChannels=none`. */
+  readonly alertSecretArn?: string | undefined;
 }
 
 /**
@@ -76,4 +79,11 @@ export function addStackOutputs(scope: Construct, values: StackOutputValues): vo
   );
   output('alarmTopicArn', values.alarmTopicArn, 'Alarm notifications (subscribe more endpoints here)');
   output('failedWorkQueueUrl', values.failedWorkQueueUrl, 'Failed sweeps and undeliverable alerts');
+  if (values.alertSecretArn) {
+    output(
+      'alertSecretArn',
+      values.alertSecretArn,
+      'Fill with {"SLACK_WEBHOOK_URL":"…","TEAMS_WEBHOOK_URL":"…","PAGERDUTY_ROUTING_KEY":"…"} (any subset)',
+    );
+  }
 }

@@ -22,6 +22,17 @@ export const TABLE_ACTIONS = {
     'dynamodb:DeleteItem',
     'dynamodb:Query',
   ],
+  /**
+   * The alert pass: reads the kept health changes and deletes each once planned, writes alert states and
+   * outbox items (conditional claims), reads connections and groups for the digest and reminders.
+   */
+  alerts: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:Query',
+  ],
 } as const satisfies Record<string, readonly `dynamodb:${string}`[]>;
 
 export type TableUser = keyof typeof TABLE_ACTIONS;

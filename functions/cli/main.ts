@@ -1,5 +1,6 @@
 import { loadEnv } from '#commons/config/env';
 import { type CliIo, type Command, EXIT } from './cli-io.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';
 import { sweepCommand } from './commands/sweep.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   serveCommand,
   webhookCommand,
+  alertsCommand,
 ];
 
 function usage(): string {

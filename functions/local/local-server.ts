@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { hasAlertChannels } from '#commons/alerts/alert-config';
 import { productHealthNotifier } from '#commons/alerts/health-notifiers';
+import { type LocalAlerts, type LocalAlertsOptions, localAlerts } from '#commons/alerts/in-process-alerts';
 import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import type { LocalConfig } from '#commons/config/local-config';
 import { createHttpApp, WEBHOOK_PATH } from '#commons/http/app';
@@ -37,6 +39,8 @@ export interface LocalServerOptions {
   readonly sweeps?: boolean;
   /** Demo account settings (tests make it smaller or drive its syncs themselves). */
   readonly demo?: Pick<DemoOptions, 'syncEveryMs' | 'groups' | 'connections'>;
+  /** Alert settings (`parseAlertConfig`); with a channel configured the server plans and delivers alerts. */
+  readonly alerts?: LocalAlertsOptions;
 }
 
 export interface LocalWebhookSecretInfo {
@@ -67,6 +71,8 @@ export interface LocalServer {
   readonly demo: DemoAccount | null;
   /** The sweeps (when on), else null. */
   readonly sweeps: LocalSweeps | null;
+  /** Alert passes (when a channel is configured), else null. */
+  readonly alerts: LocalAlerts | null;
   /** Requests being handled right now. */
   inFlight(): number;
   /** Stops accepting, finishes the requests in flight, then closes the database. */
@@ -111,12 +117,17 @@ export async function startLocalServer(
         return sweeps.control.start();
       },
     };
+    const alerts =
+      options.alerts && hasAlertChannels(options.alerts.config)
+        ? localAlerts(repositories, options.alerts, { log, ...(options.now ? { now: options.now } : {}) })
+        : null;
     const writer = connectionWriter(repositories.connections, {
       notifier:
         options.notifier ??
         productHealthNotifier({
           healthChanges: repositories.healthChanges,
           log: (change) => log(`health: ${change.connection_id} ${change.previous} → ${change.health}`),
+          alerts: alerts?.notifier,
         }),
       onNotifierError: (failure) => log(`health notifier failed: ${(failure as Error).message}`),
     });
@@ -199,6 +210,7 @@ export async function startLocalServer(
       }
     }
     const runningDemo = demo;
+    alerts?.start();
 
     let closed: Promise<void> | null = null;
     const close = () => {
@@ -206,6 +218,8 @@ export async function startLocalServer(
         // Sweeps first (they stop at their next step and record it), then the simulated account.
         await sweeps?.stop();
         await runningDemo?.close();
+        // Changes kept after this are planned by the next start.
+        await alerts?.stop();
         // Every acknowledged request finishes before the store closes: nothing acknowledged can be lost.
         await server.close();
         await openDynamo.close();
@@ -225,6 +239,7 @@ export async function startLocalServer(
       mode,
       demo: runningDemo,
       sweeps,
+      alerts,
       webhookSecret: {
         current: secret.secrets[0] as string,
         source: secret.source,

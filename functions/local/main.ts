@@ -2,6 +2,7 @@
  * `npm start`: the local server. Configuration from the environment and `.env` (the environment wins); a
  * configuration problem is one line and exit code 1.
  */
+import { parseAlertConfig } from '#commons/alerts/alert-config';
 import { ConfigError, loadEnv } from '#commons/config/env';
 import { loadLocalConfig } from '#commons/config/local-config';
 import { banner } from './banner.ts';
@@ -14,8 +15,13 @@ const stamp = () => new Date().toISOString().slice(11, 19);
 const log = (line: string) => console.log(`${stamp()} ${line}`);
 
 try {
-  const config = loadLocalConfig(loadEnv());
-  const server = await startLocalServer(config, { log, sweeps: true });
+  const env = loadEnv();
+  const config = loadLocalConfig(env);
+  const server = await startLocalServer(config, {
+    log,
+    sweeps: true,
+    alerts: { config: parseAlertConfig(env) },
+  });
   console.log(banner(config, server, new Date()));
 
   let stopping = false;

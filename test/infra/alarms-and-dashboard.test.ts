@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AlertMetric } from '../../functions/commons/alerts/alert-metrics.ts';
 import { SIGNATURE_INVALID_SPIKE } from '../../infra/constructs/operational-alarms.ts';
 import { METRIC_NAMES } from '../../infra/product-metrics.ts';
 import { buildStack, logicalIdOf, STACK_ID } from './stack-fixture.ts';
@@ -64,6 +65,10 @@ describe('Alarms', () => {
         'event-quarantined',
         'signature-invalid-spike',
         'failed-work-queued',
+        'alerts-dead',
+        'alerts-overdue',
+        'alerts-misconfigured',
+        'alerts-errors',
       ].sort(),
     );
     for (const props of byName.values()) {
@@ -200,8 +205,9 @@ describe('Alarms', () => {
     const productAlarms = [...byName.values()].filter((a) => a.Namespace === 'FivetranMetadata');
 
     // Assess
-    expect(productAlarms.length).toBe(4);
-    for (const alarm of productAlarms) expect(METRIC_NAMES).toContain(alarm.MetricName);
+    expect(productAlarms.length).toBe(7);
+    for (const alarm of productAlarms)
+      expect([...METRIC_NAMES, ...Object.values(AlertMetric)]).toContain(alarm.MetricName);
   });
 });
 

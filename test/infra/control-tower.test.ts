@@ -52,10 +52,10 @@ describe.runIf(guardAvailable)('AWS Control Tower proactive controls (cfn-guard,
     // Assess: per control, the resources that fail it.
     expect(failing).toEqual({
       'CT.APIGATEWAY.PR.1': 1, // the stage: execution logging off (needs the account-level role)
-      'CT.CLOUDWATCH.PR.2': 3, // the function log groups: 30-day retention
-      'CT.CLOUDWATCH.PR.3': 3, // the function log groups: AWS-owned encryption
+      'CT.CLOUDWATCH.PR.2': 4, // the function log groups (alerts included): 30-day retention
+      'CT.CLOUDWATCH.PR.3': 4, // the function log groups: AWS-owned encryption
       'CT.LAMBDA.PR.2': 3, // the API Gateway permissions: SourceArn only, built with Fn::Join
-      'CT.LAMBDA.PR.3': 3, // the functions: no VPC
+      'CT.LAMBDA.PR.3': 4, // the functions: no VPC
       'CT.SQS.PR.1': 1, // the failed-work queue: a dead-letter queue that does not say so
     });
   });
@@ -87,7 +87,7 @@ describe.runIf(guardAvailable)('AWS Control Tower proactive controls (cfn-guard,
       .map((m) => String(m.data));
 
     // Assess
-    expect(failing).toEqual({ 'CT.LAMBDA.PR.3': 3 });
+    expect(failing).toEqual({ 'CT.LAMBDA.PR.3': 4 });
     expect(warnings.join('\n')).toContain('CT.LAMBDA.PR.3 is not met');
   });
 });
@@ -106,8 +106,8 @@ describe('controlTower=true template details', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     const policy = JSON.stringify(key.Properties.KeyPolicy);
 
-    // Assess: three function groups, access logs, execution logs.
-    expect(groups).toHaveLength(5);
+    // Assess: four function groups (alerts included), access logs, execution logs.
+    expect(groups).toHaveLength(6);
     for (const group of groups) {
       expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
       expect(group.Properties.RetentionInDays).toBe(365);

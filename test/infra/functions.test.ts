@@ -13,7 +13,7 @@ import {
   statementsGranting,
 } from './stack-fixture.ts';
 
-const FUNCTIONS = ['Webhook', 'Api', 'Sweep'] as const;
+const FUNCTIONS = ['Webhook', 'Api', 'Sweep', 'AlertsFunction'] as const;
 
 function functionProps(template: Template, prefix: string): Record<string, unknown> {
   return resources(template)[logicalIdOf(template, 'AWS::Lambda::Function', prefix)]?.Properties ?? {};
@@ -38,12 +38,12 @@ describe('Lambda functions', () => {
     template = buildStack().template;
   });
 
-  it('runs all three on nodejs24.x, ARM64, no active tracing, with source maps and Powertools configured', () => {
+  it('runs every function on nodejs24.x, ARM64, no active tracing, with source maps and Powertools configured', () => {
     // Prepare / Act
     const all = FUNCTIONS.map((name) => functionProps(template, name));
 
     // Assess
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     for (const props of all) {
       // Tracing is off: nothing in the functions would emit traces (see HouseFunction).
       expect(props.TracingConfig).toBeUndefined();
@@ -78,6 +78,8 @@ describe('Lambda functions', () => {
       Webhook: { timeout: 10, memory: 512 },
       Api: { timeout: 10, memory: 512 },
       Sweep: { timeout: 900, memory: 512 },
+      // Under its one-minute schedule.
+      AlertsFunction: { timeout: 55, memory: 256 },
     });
   });
 
@@ -120,16 +122,25 @@ describe('Lambda functions', () => {
       );
 
     // Act / Assess
+    const alertSecret = { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', 'AlertsChannelSecret') };
     expect(own('Webhook')).toEqual({
       TABLE_NAME: table,
       WEBHOOK_SECRET_ARN: signing,
       EVENT_RETENTION_DAYS: '90',
+      ALERT_CHANNELS: 'slack,teams,pagerduty',
     });
     expect(own('Api')).toEqual({ TABLE_NAME: table, SWEEP_FUNCTION_NAME: sweep, EVENT_RETENTION_DAYS: '90' });
     expect(own('Sweep')).toEqual({
       TABLE_NAME: table,
       API_CREDENTIAL_SECRET_ARN: credential,
       SCHEMA_REQUEST_BUDGET: '200',
+      EVENT_RETENTION_DAYS: '90',
+      ALERT_CHANNELS: 'slack,teams,pagerduty',
+    });
+    expect(own('AlertsFunction')).toEqual({
+      TABLE_NAME: table,
+      ALERT_SECRET_ARN: alertSecret,
+      ALERT_CHANNELS: 'slack,teams,pagerduty',
       EVENT_RETENTION_DAYS: '90',
     });
   });
@@ -163,7 +174,8 @@ describe('Lambda functions', () => {
     const sweep = logicalIdOf(template, 'AWS::Lambda::Function', 'Sweep');
 
     // Act / Assess
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    // The other one is the alerts function's (alert-delivery.test.ts).
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: sweep },
       Qualifier: '$LATEST',

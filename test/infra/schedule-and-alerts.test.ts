@@ -3,8 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULER_RETRY_ATTEMPTS } from '../../infra/constructs/sweep-schedule.ts';
 import { buildStack, logicalIdOf, propertiesOf, resources } from './stack-fixture.ts';
 
+/** The sweep's schedule (the alerts function has its own, see alert-delivery.test.ts). */
 function scheduleProps(template: Template): Record<string, unknown> {
-  const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+  const sweep = logicalIdOf(template, 'AWS::Lambda::Function', 'Sweep');
+  const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter((s) =>
+    JSON.stringify(s.Properties?.Target?.Arn).includes(sweep),
+  );
   expect(schedules).toHaveLength(1);
   return schedules[0]?.Properties ?? {};
 }

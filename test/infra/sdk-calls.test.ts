@@ -4,7 +4,12 @@ import type { LambdaName } from '../../infra/lambda-entries.ts';
 import { type BundledCall, bundledCalls } from './sdk-calls.ts';
 import { buildStack, roleStatements, statementsGranting } from './stack-fixture.ts';
 
-const FUNCTION_IDS: Record<LambdaName, string> = { webhook: 'Webhook', api: 'Api', sweep: 'Sweep' };
+const FUNCTION_IDS: Record<LambdaName, string> = {
+  webhook: 'Webhook',
+  api: 'Api',
+  sweep: 'Sweep',
+  alerts: 'AlertsFunction',
+};
 
 const WRITES = new Set([
   'dynamodb:PutItem',
@@ -22,17 +27,20 @@ describe('Every AWS call a bundle can make is allowed to its function', () => {
     for (const name of Object.keys(FUNCTION_IDS) as LambdaName[]) calls[name] = await bundledCalls(name);
   });
 
-  it.each(['webhook', 'sweep'] as const)('%s: its role allows each operation its code constructs', (name) => {
-    // Prepare
-    const statements = roleStatements(template, FUNCTION_IDS[name]);
+  it.each(['webhook', 'sweep', 'alerts'] as const)(
+    '%s: its role allows each operation its code constructs',
+    (name) => {
+      // Prepare
+      const statements = roleStatements(template, FUNCTION_IDS[name]);
 
-    // Act
-    const denied = calls[name].filter((call) => statementsGranting(statements, call.action).length === 0);
+      // Act
+      const denied = calls[name].filter((call) => statementsGranting(statements, call.action).length === 0);
 
-    // Assess
-    expect(calls[name].length).toBeGreaterThan(0);
-    expect(denied.map((c) => `${c.action} (${c.command} in ${c.files.join(', ')})`)).toEqual([]);
-  });
+      // Assess
+      expect(calls[name].length).toBeGreaterThan(0);
+      expect(denied.map((c) => `${c.action} (${c.command} in ${c.files.join(', ')})`)).toEqual([]);
+    },
+  );
 
   it('api: its role allows every read it constructs and none of the writes the shared store modules carry', () => {
     // Prepare: the api bundles the store modules the writers use, but its routes only read (ARCHITECTURE:
@@ -73,6 +81,15 @@ describe('Every AWS call a bundle can make is allowed to its function', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'events:PutEvents',
+      'secretsmanager:GetSecretValue',
+    ]);
+    // The alerts function reads its channel secret through Powertools as well; it puts no events.
+    expect(actions.alerts).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'secretsmanager:GetSecretValue',
     ]);
     expect(actions.api?.filter((a) => !WRITES.has(a))).toEqual([

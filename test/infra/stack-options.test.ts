@@ -31,6 +31,7 @@ describe('readStackOptions', () => {
       controlTower: false,
       account: undefined,
       lambdaVpc: undefined,
+      alerts: { channels: ['slack', 'teams', 'pagerduty'], environment: {} },
     });
   });
 

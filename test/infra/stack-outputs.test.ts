@@ -30,6 +30,7 @@ describe('Stack outputs', () => {
     expect(keys).toEqual(
       [
         'AlarmTopicArn',
+        'AlertSecretArn',
         'ApiCredentialSecretArn',
         'ApiUrl',
         'DashboardUrl',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type Env } from '../config/env.ts';
 import { isLoopbackHost } from '../config/fivetran-settings.ts';
 import { ALERT_HEALTH_VALUES, type AlertHealth, alertHealthSchema } from './alert-model.ts';

@@ -1,27 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { HEALTH_VALUES } from '../connection/health.ts';
 
 /**
  * The shapes alerts work on. Defined here, not borrowed from the store, so the alert core does not move
- * when the store does: the store hands over a superset of `AlertChange` and extra fields are dropped.
+ * when the store does (the health values come from the connection's health module): the store hands over a superset of `AlertChange` and extra fields are dropped.
  */
 
-/** The five verdicts of ARCHITECTURE "The connection item", worst first. */
-export const ALERT_HEALTH_VALUES = ['failing', 'pending', 'delayed', 'paused', 'healthy'] as const;
+/** The five verdicts and their reason codes are the health module's (one definition); a future code is still carried. */
+export const ALERT_HEALTH_VALUES = HEALTH_VALUES;
 export const alertHealthSchema = z.enum(ALERT_HEALTH_VALUES);
 export type AlertHealth = z.infer<typeof alertHealthSchema>;
-
-/** Reason codes the health verdict gives today; an unknown future code is still carried (as text). */
-export const KNOWN_REASON_CODES = [
-  'paused',
-  'setup_broken',
-  'task_open',
-  'sync_failed',
-  'connection_failure',
-  'setup_incomplete',
-  'first_sync_pending',
-  'delayed',
-  'late',
-] as const;
 
 /** Clip limits from ARCHITECTURE "Rules that keep data safe": names and ids 1,024, messages 4,096. */
 export const NAME_LIMIT = 1_024;

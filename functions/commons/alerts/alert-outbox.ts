@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelAccepts } from './alert-channels.ts';
 import type { AlertIntent } from './alert-intent.ts';
 import { alertMessageSchema, CHANNEL_NAMES, type ChannelName, channelNameSchema } from './alert-model.ts';

@@ -1,4 +1,5 @@
 import { accountStatsRepository } from './repositories/account-stats.ts';
+import { alertChangeRecorder } from './repositories/alert-inbox.ts';
 import { connectionRepository } from './repositories/connections.ts';
 import { eventRepository } from './repositories/events.ts';
 import { healthChangeRepository } from './repositories/health-changes.ts';
@@ -11,7 +12,14 @@ import type { TableRef } from './table/table-ref.ts';
 /** The repositories the push path writes through: all the webhook function needs (its bundle stays small). */
 export type IngestRepositories = Pick<
   Repositories,
-  'table' | 'connections' | 'syncRuns' | 'events' | 'quarantine' | 'accountStats' | 'healthChanges'
+  | 'table'
+  | 'connections'
+  | 'syncRuns'
+  | 'events'
+  | 'quarantine'
+  | 'accountStats'
+  | 'healthChanges'
+  | 'alertChanges'
 >;
 
 export function createIngestRepositories(table: TableRef, options: RepositoryOptions): IngestRepositories {
@@ -26,5 +34,6 @@ export function createIngestRepositories(table: TableRef, options: RepositoryOpt
     quarantine: quarantineRepository(table, { retention: expiry, now }),
     accountStats: accountStatsRepository(table),
     healthChanges: healthChangeRepository(table),
+    alertChanges: alertChangeRecorder(table),
   };
 }

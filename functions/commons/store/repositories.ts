@@ -1,5 +1,9 @@
 import { createIngestRepositories } from './ingest-repositories.ts';
 import type { AccountStatsRepository } from './repositories/account-stats.ts';
+import type { AlertChangeRecorder } from './repositories/alert-inbox.ts';
+import { type AlertInboxRepository, alertInboxRepository } from './repositories/alert-inbox-reader.ts';
+import { type AlertOutboxRepository, alertOutboxRepository } from './repositories/alert-outbox.ts';
+import { type AlertStateRepository, alertStateRepository } from './repositories/alert-states.ts';
 import type { ConnectionRepository } from './repositories/connections.ts';
 import type { EventRepository } from './repositories/events.ts';
 import { type GroupRepository, groupRepository } from './repositories/groups.ts';
@@ -29,6 +33,11 @@ export interface Repositories {
   readonly sweepLease: SweepLeaseRepository;
   readonly webhookRegistration: WebhookRegistrationRepository;
   readonly healthChanges: HealthChangeRepository;
+  /** Health changes kept for the alert pass (the push path writes them), and that pass's own items. */
+  readonly alertChanges: AlertChangeRecorder;
+  readonly alertInbox: AlertInboxRepository;
+  readonly alertOutbox: AlertOutboxRepository;
+  readonly alertStates: AlertStateRepository;
 }
 
 export type { IngestRepositories } from './ingest-repositories.ts';
@@ -49,5 +58,8 @@ export function createRepositories(table: TableRef, options: RepositoryOptions):
     sweeps: sweepRepository(table),
     sweepLease: sweepLeaseRepository(table),
     webhookRegistration: webhookRegistrationRepository(table),
+    alertInbox: alertInboxRepository(table),
+    alertOutbox: alertOutboxRepository(table),
+    alertStates: alertStateRepository(table),
   };
 }

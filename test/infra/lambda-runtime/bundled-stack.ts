@@ -7,9 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetStaging } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { buildStack, logicalIdOf, propertiesOf } from '../stack-fixture.ts';
 
-export const FUNCTION_IDS = ['Webhook', 'Api', 'Sweep'] as const;
+export const FUNCTION_IDS = ['Webhook', 'Api', 'Sweep', 'AlertsFunction'] as const;
+/** Where each function sits in the construct tree (the alerts function inside its construct). */
+const FUNCTION_PATHS: Record<(typeof FUNCTION_IDS)[number], readonly string[]> = {
+  Webhook: ['Webhook'],
+  Api: ['Api'],
+  Sweep: ['Sweep'],
+  AlertsFunction: ['Alerts', 'Function'],
+};
 export type FunctionId = (typeof FUNCTION_IDS)[number];
 
 export interface BundledFunction {
@@ -35,8 +43,8 @@ export function synthesizeBundledStack(): BundledStack {
     const { stack, template } = buildStack({}, { bundle: true, outdir: join(work, 'cdk.out') });
     const functions = Object.fromEntries(
       FUNCTION_IDS.map((id) => {
-        const staging = stack.node
-          .findChild(id)
+        const staging = FUNCTION_PATHS[id]
+          .reduce((scope, child) => scope.node.findChild(child), stack as IConstruct)
           .node.findAll()
           .find((c): c is AssetStaging => c instanceof AssetStaging);
         if (!staging) throw new Error(`no bundled asset for ${id}`);

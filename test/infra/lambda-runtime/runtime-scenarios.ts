@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signBody } from '#commons/webhook/signature';
 import { type Simulator, startSimulator } from '../../../functions/simulator/simulator.ts';
+import { type ChannelReceiver, startChannelReceiver } from '../../alerts/support/receivers.ts';
 import { roleStatements, statementsGranting } from '../stack-fixture.ts';
 import type { BundledStack, FunctionId } from './bundled-stack.ts';
 import { type FakeAws, startFakeAws } from './fake-aws.ts';
@@ -19,6 +20,7 @@ const WEBHOOK_SECRET_ARN = secretArn('e2e-webhook-signing-AbCdEf');
 const CREDENTIAL_ARN = secretArn('e2e-api-credential-AbCdEf');
 const SWEEP_FUNCTION_NAME = 'FivetranMetadata-Sweep-e2e';
 const SIGNING_SECRET = 'e2eSigningSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM';
+const ALERT_SECRET_ARN = secretArn('e2e-alert-channels-AbCdEf');
 
 interface HttpAnswer {
   readonly statusCode: number;
@@ -30,7 +32,13 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
   let fake: FakeAws;
   let simulator: Simulator;
   /** Every AWS call each function made, for the least-privilege check at the end. */
-  const actionsBy: Record<FunctionId, Set<string>> = { Webhook: new Set(), Api: new Set(), Sweep: new Set() };
+  const actionsBy: Record<FunctionId, Set<string>> = {
+    Webhook: new Set(),
+    Api: new Set(),
+    Sweep: new Set(),
+    AlertsFunction: new Set(),
+  };
+  let slack: ChannelReceiver;
 
   beforeAll(async () => {
     fake = await startFakeAws();
@@ -42,8 +50,11 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
     });
     fake.secrets.set(WEBHOOK_SECRET_ARN, SIGNING_SECRET);
     fake.secrets.set(CREDENTIAL_ARN, JSON.stringify(simulator.credential));
+    slack = await startChannelReceiver('/services/T0/B0/e2eslacksecret');
+    fake.secrets.set(ALERT_SECRET_ARN, JSON.stringify({ SLACK_WEBHOOK_URL: slack.url }));
   });
   afterAll(async () => {
+    await slack?.close();
     await simulator?.close();
     await fake?.close();
   });
@@ -62,6 +73,7 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
         WEBHOOK_SECRET_ARN,
         API_CREDENTIAL_SECRET_ARN: CREDENTIAL_ARN,
         SWEEP_FUNCTION_NAME,
+        ALERT_SECRET_ARN,
       }),
       // The sweep reaches the simulator instead of api.fivetran.com (loopback may be plain http).
       ...(id === 'Sweep' ? { FIVETRAN_API_URL: simulator.url } : {}),
@@ -232,6 +244,43 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
     expect(invocation.ok && (invocation.result as HttpAnswer).statusCode).toBe(503);
     expect(invocation.wallMs - invocation.importMs).toBeLessThan(5_000);
   }, 30_000);
+
+  it('alerts: a failure the webhook bundle kept reaches Slack through the alerts bundle, once', async () => {
+    // Prepare: healthy, then failing, through the webhook bundle (the template sets ALERT_CHANNELS on it).
+    const post = async (status: string, created: string) => {
+      const body = JSON.stringify({
+        event: 'sync_end',
+        created,
+        connector_type: 'postgres',
+        connector_id: 'e2e_alerted',
+        connector_name: 'e2e_alerted_db',
+        sync_id: randomUUID(),
+        destination_group_id: 'e2e_group',
+        data: status === 'SUCCESSFUL' ? { status } : { status, reason: 'e2e disk full' },
+      });
+      const headers = { 'X-Fivetran-Signature-256': signBody(body, SIGNING_SECRET) };
+      return http('Webhook', { method: 'POST', url: '/webhooks/fivetran', headers, body });
+    };
+    await post('SUCCESSFUL', new Date(Date.now() - 120_000).toISOString());
+    await post('FAILURE', new Date(Date.now() - 60_000).toISOString());
+    // Deployed, a change waits out the inbox's settle delay (5 s) before it is planned.
+    await new Promise((resolve) => setTimeout(resolve, 5_200));
+
+    // Act
+    const first = await invoke('AlertsFunction', {});
+    const second = await invoke('AlertsFunction', {});
+
+    // Assess
+    expect(first.ok, JSON.stringify(first.error)).toBe(true);
+    // The earlier scenarios' changes (the sweep saw the simulator's failing connections) are planned too.
+    expect(first.result).toMatchObject({ status: 'done', dead: 0 });
+    expect(second.result).toMatchObject({ status: 'done', planned: 0, delivered: 0 });
+    const ours = slack.received.filter((r) => String(r.json.text).includes('e2e_alerted_db'));
+    expect(ours).toHaveLength(1);
+    expect(String(ours[0]?.json.text)).toContain('e2e_alerted_db is failing');
+    expect(slack.received).toHaveLength((first.result as { delivered: number }).delivered);
+    expect(first.stdout).not.toContain('e2eslacksecret');
+  }, 40_000);
 
   it('every AWS operation a bundle sent above is allowed to its role in the template', () => {
     // Prepare

@@ -16,6 +16,10 @@
  * | schema summary  | `CONN#<id>`           | `SCHEMA`          | `SCHEMAS` / `<id>`              | —                                           | —                            |
  * | our webhook     | `ACCOUNT`             | `WEBHOOK`         | —                               | —                                           | —                            |
  * | health changes  | `ACCOUNT`             | `HEALTH_CHANGES`  | —                               | —                                           | —                            |
+ * | alert to plan   | `ALERTCHANGE#<key>`   | `ALERT_CHANGE`    | `ALERTS#INBOX` / `<changed_at>#<key>` | —                                     | —                            |
+ * | alert to send   | `ALERT#<id>`          | `ALERT`           | `ALERTS#DUE` / `<due or lease end>#<id>` (pending only) | `ALERTS#LANE#<lane>` / `<seq>#<id>` (pending only) | — |
+ * | alert state     | `CONN#<id>`           | `ALERT_STATE`     | —                               | —                                           | —                            |
+ * | channel fault   | `ACCOUNT`             | `ALERT_FAULT#<channel>` | —                         | —                                           | —                            |
  *
  * - `<instant>` is an ISO-8601 UTC string from `Date#toISOString` (fixed width), so string order is time
  *   order: events sort by Fivetran's `created` (the receive time when absent), sync runs by start (or end).
@@ -32,9 +36,17 @@
  *   freshness in a few queries to decide which to fetch next.
  * - `ACCOUNT`/`HEALTH_CHANGES` keeps the last 20 health changes for the dashboard (one small item, no scan).
  * - `ACCOUNT`/`WEBHOOK` is the webhook `webhook register` created at Fivetran (id and URL, never its secret).
+ * - Alerts: a health change is first kept as an "alert to plan" (written by the webhook and the sweep right after
+ *   the connection); the alert pass plans it against the connection's alert state and stores one "alert to
+ *   send" per channel, then deletes it. Alerts to send are in `ALERTS#DUE` and their lane's `ALERTS#LANE#…`
+ *   only while pending (sparse: sent, dead and cancelled ones leave both and expire by TTL), so "what is due
+ *   now" and "which message of a lane goes first" are each one small query. A claim moves the item's
+ *   `ALERTS#DUE` sort key to its lease end, so a claimed item is out of the due range until its lease expires.
+ *   Parts longer than a key allows (hostile ids) are replaced by their SHA-256 (`keyPart`).
  * - Every item carries `schema_version` (see `lib/schema-version.ts`); a change of shape ships with its migration.
  */
 
+import { createHash } from 'node:crypto';
 import { GLOBAL_INDEXES, type GlobalIndexDefinition } from './table-definition.ts';
 
 export interface ItemKey {
@@ -56,6 +68,28 @@ export const SWEEP_LEASE_KEY: ItemKey = { pk: 'LEASE', sk: 'SWEEP' };
 export const STATS_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'STATS' };
 export const REGISTERED_WEBHOOK_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'WEBHOOK' };
 export const HEALTH_CHANGES_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'HEALTH_CHANGES' };
+
+/**
+ * A key part that fits DynamoDB's limits (sort keys 1,024 bytes, partition keys 2,048): the value itself
+ * when short enough, else `~` and its SHA-256, so an id of any length still names one item.
+ */
+export function keyPart(value: string, maxBytes = 700): string {
+  if (Buffer.byteLength(value, 'utf8') <= maxBytes && !value.startsWith('~')) return value;
+  return `~${createHash('sha256').update(value).digest('hex')}`;
+}
+export const alertChangeKey = (changeKey: string): ItemKey => ({
+  pk: `ALERTCHANGE#${keyPart(changeKey)}`,
+  sk: 'ALERT_CHANGE',
+});
+export const alertOutboxKey = (id: string): ItemKey => ({ pk: `ALERT#${keyPart(id)}`, sk: 'ALERT' });
+export const alertStateKey = (connectionId: string): ItemKey => ({
+  pk: `CONN#${connectionId}`,
+  sk: 'ALERT_STATE',
+});
+export const channelFaultKey = (channel: string): ItemKey => ({
+  pk: 'ACCOUNT',
+  sk: `ALERT_FAULT#${keyPart(channel, 100)}`,
+});
 
 function index(name: string): GlobalIndexDefinition {
   const found = GLOBAL_INDEXES.find((candidate) => candidate.indexName === name);
@@ -100,6 +134,15 @@ export const AccessPatterns = {
   allSweeps: (): AccessPattern => ({ index: BY_KIND, partition: 'SWEEPS' }),
   allGroups: (): AccessPattern => ({ index: BY_KIND, partition: 'GROUPS' }),
   allSchemas: (): AccessPattern => ({ index: BY_KIND, partition: 'SCHEMAS' }),
+  /** Health changes still to be planned into alerts, oldest change first. */
+  alertsToPlan: (): AccessPattern => ({ index: BY_KIND, partition: 'ALERTS#INBOX' }),
+  /** Pending alerts by the instant they may next be claimed (due time, or lease end while claimed). */
+  alertsDue: (): AccessPattern => ({ index: BY_KIND, partition: 'ALERTS#DUE' }),
+  /** The pending alerts of one lane (a channel and a connection) in send order. */
+  alertLane: (lane: string): AccessPattern => ({
+    index: NARROW,
+    partition: `ALERTS#LANE#${keyPart(lane, 1_500)}`,
+  }),
 } as const;
 
 /** The index attributes that put an item in a listing, at `sortKey`. */
