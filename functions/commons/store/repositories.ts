@@ -1,14 +1,20 @@
 import { createIngestRepositories } from './ingest-repositories.ts';
+import { createLineageRepositories } from './lineage-repositories.ts';
 import type { AccountStatsRepository } from './repositories/account-stats.ts';
 import type { ConnectionRepository } from './repositories/connections.ts';
 import type { EventRepository } from './repositories/events.ts';
 import { type GroupRepository, groupRepository } from './repositories/groups.ts';
 import type { HealthChangeRepository } from './repositories/health-changes.ts';
+import type { LineageNamingRepository } from './repositories/lineage-naming.ts';
+import type { LineageOutboxRepository } from './repositories/lineage-outbox.ts';
 import type { QuarantineRepository } from './repositories/quarantine.ts';
+import type { SchemaChangeRepository } from './repositories/schema-changes.ts';
 import { type SchemaRepository, schemaRepository } from './repositories/schemas.ts';
 import { type SweepLeaseRepository, sweepLeaseRepository } from './repositories/sweep-lease.ts';
 import { type SweepRepository, sweepRepository } from './repositories/sweeps.ts';
 import type { SyncRunRepository } from './repositories/sync-runs.ts';
+import type { TableRepository } from './repositories/tables.ts';
+import type { TransformationRepository } from './repositories/transformations.ts';
 import {
   type WebhookRegistrationRepository,
   webhookRegistrationRepository,
@@ -29,9 +35,17 @@ export interface Repositories {
   readonly sweepLease: SweepLeaseRepository;
   readonly webhookRegistration: WebhookRegistrationRepository;
   readonly healthChanges: HealthChangeRepository;
+  /** Destination tables, one item each, and what each sweep saw change in them. */
+  readonly tables: TableRepository;
+  readonly schemaChanges: SchemaChangeRepository;
+  readonly transformations: TransformationRepository;
+  /** OpenLineage: the outbox events wait in, and the naming facts datasets are named from. */
+  readonly lineageOutbox: LineageOutboxRepository;
+  readonly lineageNaming: LineageNamingRepository;
 }
 
 export type { IngestRepositories } from './ingest-repositories.ts';
+export type { LineageRepositories } from './lineage-repositories.ts';
 
 export interface RepositoryOptions {
   /** Raw events, quarantined bodies and sync runs expire this long after their last write. */
@@ -49,5 +63,6 @@ export function createRepositories(table: TableRef, options: RepositoryOptions):
     sweeps: sweepRepository(table),
     sweepLease: sweepLeaseRepository(table),
     webhookRegistration: webhookRegistrationRepository(table),
+    ...createLineageRepositories(table, options),
   };
 }
