@@ -108,7 +108,7 @@ export interface TableRepository {
   readSet(connectionId: string): Promise<DestinationTableSet | null>;
   /**
    * Makes the stored set `next`: puts new and changed tables, deletes the ones `next` no longer has, then
-   * records the set. Unchanged tables are not written. Returns the number of items put or deleted.
+   * records the set. Nothing is written for an unchanged set. Returns the number of items put or deleted.
    */
   saveSet(previous: DestinationTableSet | null, next: DestinationTableSet): Promise<number>;
   /**
@@ -160,6 +160,11 @@ export function tableRepository(table: TableRef): TableRepository {
         if (needsAlias(gone)) await remove(tableAliasKey(gone.connection_id, gone.table_id));
         written++;
       }
+      const sameMeta =
+        previous !== null &&
+        previous.tables_total === next.tables_total &&
+        previous.tables_omitted === next.tables_omitted;
+      if (written === 0 && sameMeta) return 0;
       // Last, so a sweep cut short mid-way compares with the previous meta next time (and heals).
       await put({
         ...tableSetKey(next.connection_id),
