@@ -40,6 +40,8 @@ export interface StackOptions {
   readonly account: string | undefined;
   /** Runs the functions in the operator's VPC: subnets and security groups that already exist. */
   readonly lambdaVpc: LambdaVpc | undefined;
+  /** OPENLINEAGE_URL (and OPENLINEAGE_NAMESPACE): deploys the OpenLineage deliverer when set. */
+  readonly openLineage: { readonly url: string; readonly namespace: string | undefined } | undefined;
 }
 
 export interface LambdaVpc {
@@ -108,6 +110,15 @@ const contextSchema = z.object({
     .optional(),
   lambdaSubnetIds: idList(/^subnet-[0-9a-f]{8,17}$/, 'subnet ids like subnet-0123456789abcdef0'),
   lambdaSecurityGroupIds: idList(/^sg-[0-9a-f]{8,17}$/, 'security group ids like sg-0123456789abcdef0'),
+  // Lambda reaches it over the internet: https only, no credentials in the URL (the key is a secret).
+  openLineageUrl: z
+    .url({ protocol: /^https$/, error: 'an https URL' })
+    .refine((url) => !/^https:\/\/[^/]*@/.test(url), 'no credentials in the URL: fill the key secret instead')
+    .optional(),
+  openLineageNamespace: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,1024}$/, 'printable text, at most 1,024 characters')
+    .optional(),
 });
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof typeof contextSchema.shape)[];
@@ -148,6 +159,9 @@ export function readStackOptions(node: Node): StackOptions {
       raw.logRetentionDays,
     );
   }
+  if (options.openLineageNamespace !== undefined && options.openLineageUrl === undefined) {
+    throw invalid('openLineageNamespace', 'is set but openLineageUrl is not', raw.openLineageNamespace);
+  }
   const subnets = options.lambdaSubnetIds;
   const groups = options.lambdaSecurityGroupIds;
   if ((subnets === undefined) !== (groups === undefined)) {
@@ -175,5 +189,8 @@ export function readStackOptions(node: Node): StackOptions {
     controlTower: ct,
     account: options.account,
     lambdaVpc: subnets && groups ? { subnetIds: subnets, securityGroupIds: groups } : undefined,
+    openLineage: options.openLineageUrl
+      ? { url: options.openLineageUrl, namespace: options.openLineageNamespace }
+      : undefined,
   };
 }

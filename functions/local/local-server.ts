@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { productHealthNotifier } from '#commons/alerts/health-notifiers';
+import { loggingSchemaChangeNotifier } from '#commons/alerts/schema-change-events';
 import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import type { LocalConfig } from '#commons/config/local-config';
 import { createHttpApp, WEBHOOK_PATH } from '#commons/http/app';
@@ -8,6 +9,9 @@ import { startHttpServer } from '#commons/http/node-server';
 import { type ConnectionWriter, connectionWriter } from '#commons/ingest/connection-writer';
 import type { HealthNotifier } from '#commons/ingest/health-notifier';
 import { type EventRecorder, eventRecorder } from '#commons/ingest/record-event';
+import { type DeliveryLoop, startDeliveryLoop } from '#commons/lineage/delivery-loop';
+import { productEventObserver } from '#commons/lineage/event-observers';
+import type { OpenLineageConfig } from '#commons/lineage/openlineage-config';
 import { lockDataDir } from '#commons/local-store/data-dir-lock';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { createRepositories, type Repositories } from '#commons/store/repositories';
@@ -37,6 +41,10 @@ export interface LocalServerOptions {
   readonly sweeps?: boolean;
   /** Demo account settings (tests make it smaller or drive its syncs themselves). */
   readonly demo?: Pick<DemoOptions, 'syncEveryMs' | 'groups' | 'connections'>;
+  /** Where OpenLineage events go (`parseOpenLineageConfig`); null or absent: lineage off. */
+  readonly lineage?: OpenLineageConfig | null;
+  /** How often the lineage outbox is delivered (default 5 s). */
+  readonly lineageDeliveryIntervalMs?: number;
 }
 
 export interface LocalWebhookSecretInfo {
@@ -67,6 +75,8 @@ export interface LocalServer {
   readonly demo: DemoAccount | null;
   /** The sweeps (when on), else null. */
   readonly sweeps: LocalSweeps | null;
+  /** The OpenLineage deliverer (when OPENLINEAGE_URL is set), else null. */
+  readonly lineage: DeliveryLoop | null;
   /** Requests being handled right now. */
   inFlight(): number;
   /** Stops accepting, finishes the requests in flight, then closes the database. */
@@ -120,7 +130,19 @@ export async function startLocalServer(
         }),
       onNotifierError: (failure) => log(`health notifier failed: ${(failure as Error).message}`),
     });
-    const recorder = eventRecorder({ repositories, writer, ...(options.now ? { now: options.now } : {}) });
+    const lineageConfig = options.lineage ?? null;
+    const now = options.now ? { now: options.now } : {};
+    const recorder = eventRecorder({
+      repositories,
+      writer,
+      ...now,
+      observers: [
+        productEventObserver(repositories, {
+          openLineage: lineageConfig && { namespace: lineageConfig.namespace },
+          ...now,
+        }),
+      ],
+    });
     const app = createHttpApp({
       repositories,
       mode,
@@ -191,6 +213,8 @@ export async function startLocalServer(
           intervalMs: config.sweepIntervalMinutes * 60_000,
           ...(options.now ? { now: options.now } : {}),
           log,
+          schemaChangeNotifier: loggingSchemaChangeNotifier(log),
+          lineageNaming: lineageConfig !== null,
         });
       } catch (failure) {
         await demo?.close().catch(() => {});
@@ -199,12 +223,27 @@ export async function startLocalServer(
       }
     }
     const runningDemo = demo;
+    const lineage =
+      lineageConfig === null
+        ? null
+        : startDeliveryLoop({
+            outbox: repositories.lineageOutbox,
+            config: lineageConfig,
+            intervalMs: options.lineageDeliveryIntervalMs ?? 5_000,
+            ...now,
+            log: {
+              info: () => {},
+              warn: (message, fields) => log(`lineage: ${message} (${String(fields.error ?? '')})`),
+            },
+            onError: (failure) => log(`lineage delivery failed: ${(failure as Error).message}`),
+          });
 
     let closed: Promise<void> | null = null;
     const close = () => {
       closed ??= (async () => {
         // Sweeps first (they stop at their next step and record it), then the simulated account.
         await sweeps?.stop();
+        await lineage?.stop();
         await runningDemo?.close();
         // Every acknowledged request finishes before the store closes: nothing acknowledged can be lost.
         await server.close();
@@ -225,6 +264,7 @@ export async function startLocalServer(
       mode,
       demo: runningDemo,
       sweeps,
+      lineage,
       webhookSecret: {
         current: secret.secrets[0] as string,
         source: secret.source,

@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadEnv } from '#commons/config/env';
 import { loadLocalConfig } from '#commons/config/local-config';
+import { parseOpenLineageConfig } from '#commons/lineage/openlineage-config';
 import { banner } from './banner.ts';
 import { startLocalServer } from './local-server.ts';
 
@@ -14,8 +15,9 @@ const stamp = () => new Date().toISOString().slice(11, 19);
 const log = (line: string) => console.log(`${stamp()} ${line}`);
 
 try {
-  const config = loadLocalConfig(loadEnv());
-  const server = await startLocalServer(config, { log, sweeps: true });
+  const env = loadEnv();
+  const config = loadLocalConfig(env);
+  const server = await startLocalServer(config, { log, sweeps: true, lineage: parseOpenLineageConfig(env) });
   console.log(banner(config, server, new Date()));
 
   let stopping = false;

@@ -4,7 +4,14 @@ import type { LambdaName } from '../../infra/lambda-entries.ts';
 import { type BundledCall, bundledCalls } from './sdk-calls.ts';
 import { buildStack, roleStatements, statementsGranting } from './stack-fixture.ts';
 
-const FUNCTION_IDS: Record<LambdaName, string> = { webhook: 'Webhook', api: 'Api', sweep: 'Sweep' };
+const FUNCTION_IDS: Record<LambdaName, string> = {
+  webhook: 'Webhook',
+  api: 'Api',
+  sweep: 'Sweep',
+  lineage: 'LineageDeliverer',
+};
+/** The deliverer is deployed only with an OpenLineage endpoint. */
+const LINEAGE_CONTEXT = { openLineageUrl: 'https://marquez.example/api/v1/lineage' };
 
 const WRITES = new Set([
   'dynamodb:PutItem',
@@ -16,23 +23,28 @@ const WRITES = new Set([
 
 describe('Every AWS call a bundle can make is allowed to its function', () => {
   let template: Template;
+  let lineageTemplate: Template;
   const calls = {} as Record<LambdaName, BundledCall[]>;
   beforeAll(async () => {
     template = buildStack().template;
+    lineageTemplate = buildStack(LINEAGE_CONTEXT).template;
     for (const name of Object.keys(FUNCTION_IDS) as LambdaName[]) calls[name] = await bundledCalls(name);
   });
 
-  it.each(['webhook', 'sweep'] as const)('%s: its role allows each operation its code constructs', (name) => {
-    // Prepare
-    const statements = roleStatements(template, FUNCTION_IDS[name]);
+  it.each(['webhook', 'sweep', 'lineage'] as const)(
+    '%s: its role allows each operation its code constructs',
+    (name) => {
+      // Prepare
+      const statements = roleStatements(name === 'lineage' ? lineageTemplate : template, FUNCTION_IDS[name]);
 
-    // Act
-    const denied = calls[name].filter((call) => statementsGranting(statements, call.action).length === 0);
+      // Act
+      const denied = calls[name].filter((call) => statementsGranting(statements, call.action).length === 0);
 
-    // Assess
-    expect(calls[name].length).toBeGreaterThan(0);
-    expect(denied.map((c) => `${c.action} (${c.command} in ${c.files.join(', ')})`)).toEqual([]);
-  });
+      // Assess
+      expect(calls[name].length).toBeGreaterThan(0);
+      expect(denied.map((c) => `${c.action} (${c.command} in ${c.files.join(', ')})`)).toEqual([]);
+    },
+  );
 
   it('api: its role allows every read it constructs and none of the writes the shared store modules carry', () => {
     // Prepare: the api bundles the store modules the writers use, but its routes only read (ARCHITECTURE:
@@ -73,6 +85,12 @@ describe('Every AWS call a bundle can make is allowed to its function', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'events:PutEvents',
+      'secretsmanager:GetSecretValue',
+    ]);
+    // The deliverer claims and settles outbox items: no GetItem, PutItem or DeleteItem.
+    expect(actions.lineage).toEqual([
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'secretsmanager:GetSecretValue',
     ]);
     expect(actions.api?.filter((a) => !WRITES.has(a))).toEqual([

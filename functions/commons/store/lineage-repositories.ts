@@ -7,10 +7,7 @@ import type { Repositories, RepositoryOptions } from './repositories.ts';
 import { retention } from './table/retention.ts';
 import type { TableRef } from './table/table-ref.ts';
 
-/**
- * Destination tables, schema changes, transformations and OpenLineage: what the webhook's observers add to
- * the push path. Its own module, so the webhook function loads it only when an observer first needs it.
- */
+/** Destination tables, schema changes, transformations and OpenLineage. */
 export type LineageRepositories = Pick<
   Repositories,
   'tables' | 'schemaChanges' | 'transformations' | 'lineageOutbox' | 'lineageNaming'

@@ -35,10 +35,24 @@ export function lineageEventItem(item: LineageOutboxItem): StoredItem {
 /** The outbox on the table: the same contract as `MemoryLineageOutbox`, shared by every deliverer. */
 export interface LineageOutboxRepository extends LineageOutbox {}
 
+/** What a deliverer uses: everything but `enqueue` (its function may then not put items at all). */
+export type LineageOutboxDelivery = Omit<LineageOutbox, 'enqueue'>;
+
 export function lineageOutboxRepository(
   table: TableRef,
   options: { readonly retention: Retention },
 ): LineageOutboxRepository {
+  return {
+    // Conditional: a redelivered webhook (same run, same state, same id) adds nothing.
+    enqueue: (item) => putIfAbsent(table, lineageEventItem(item)),
+    ...lineageOutboxDelivery(table, options),
+  };
+}
+
+export function lineageOutboxDelivery(
+  table: TableRef,
+  options: { readonly retention: Retention },
+): LineageOutboxDelivery {
   const due = AccessPatterns.lineageDue();
   const undelivered = AccessPatterns.lineageUndelivered();
 
@@ -111,8 +125,6 @@ export function lineageOutboxRepository(
   const index = (pattern: AccessPattern) => [pattern.index.partitionKey, pattern.index.sortKey];
 
   return {
-    enqueue: (item) => putIfAbsent(table, lineageEventItem(item)),
-
     async claimDue(nowMs, limit, leaseMs) {
       if (limit <= 0) return [];
       const found = await query(due, dueKey(iso(nowMs), '\uffff'), limit);

@@ -1,93 +1,25 @@
-import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
-import { readFields } from '../../lib/tolerant-object.ts';
 import { type DestinationTableSet, tableSetFromItems } from '../../tables/destination-tables.ts';
-import { type DestinationTable, destinationTableSchema, type TableFilter } from '../../tables/table-item.ts';
-import { AccessPatterns, indexEntry, tableAliasKey, tableKey, tableSetKey } from '../table/keys.ts';
+import type { DestinationTable, TableFilter } from '../../tables/table-item.ts';
+import { AccessPatterns, tableAliasKey, tableKey, tableSetKey } from '../table/keys.ts';
 import { allOf, type Filter, type Page, type PageRequest, queryPage } from '../table/query-page.ts';
 import { queryPartition } from '../table/query-partition.ts';
 import type { TableRef } from '../table/table-ref.ts';
 import type { StoredItem } from '../table/versioned-update.ts';
+import {
+  decodeTable,
+  lower,
+  MATCH,
+  needsAlias,
+  tableAliasItem,
+  tableItem,
+  tableNameHash,
+} from './table-items.ts';
+import { tableLineageReader } from './table-reader.ts';
 
-/** Characters of the lower-case `schema.table` kept in sort keys: at 4 UTF-8 bytes each, far below 1 KB. */
-const NAME_KEY_LENGTH = 200;
-
-const lower = (value: string) => value.toLowerCase();
-
-/** The partition name part for a table name: any length, one fixed-size key. */
-export function tableNameHash(name: string): string {
-  return createHash('sha256').update(lower(name)).digest('base64url').slice(0, 32);
-}
-
-const nameKey = (name: { schema: string; table: string }, tableId: string) =>
-  `${lower(`${name.schema}.${name.table}`).slice(0, NAME_KEY_LENGTH)}#${tableId}`;
-
-/** Lower-case copies the listings filter on: DynamoDB compares case-sensitively, the API does not. */
-const MATCH = {
-  destinationSchema: 'match_dest_schema',
-  destinationTable: 'match_dest_table',
-  sourceSchema: 'match_source_schema',
-  sourceTable: 'match_source_table',
-} as const;
-
-const needsAlias = (table: DestinationTable) => lower(table.source.table) !== lower(table.destination.table);
-
-function body(table: DestinationTable): StoredItem {
-  return {
-    ...table,
-    kind: 'table',
-    [MATCH.destinationSchema]: lower(table.destination.schema),
-    [MATCH.destinationTable]: lower(table.destination.table),
-    [MATCH.sourceSchema]: lower(table.source.schema),
-    [MATCH.sourceTable]: lower(table.source.table),
-    schema_version: SCHEMA_VERSION,
-  };
-}
-
-export function tableItem(table: DestinationTable): StoredItem {
-  const sortKey = nameKey(table.destination, table.table_id);
-  return {
-    ...body(table),
-    ...tableKey(table.connection_id, table.table_id),
-    ...indexEntry(AccessPatterns.allTables(), sortKey),
-    ...indexEntry(AccessPatterns.tablesOf(table.connection_id), sortKey),
-    ...indexEntry(AccessPatterns.tablesNamed(tableNameHash(table.destination.table)), sortKey),
-  };
-}
-
-/** The same table listed under its source table name, for the `table` filter (only when the names differ). */
-export function tableAliasItem(table: DestinationTable): StoredItem {
-  return {
-    ...body(table),
-    ...tableAliasKey(table.connection_id, table.table_id),
-    kind: 'table_alias',
-    ...indexEntry(
-      AccessPatterns.tablesNamed(tableNameHash(table.source.table)),
-      nameKey(table.source, table.table_id),
-    ),
-  };
-}
-
-const EMPTY_TABLE: DestinationTable = {
-  table_id: '0'.repeat(64),
-  connection_id: '',
-  group_id: null,
-  service: null,
-  source: { schema: '', table: '' },
-  destination: { schema: '', table: '' },
-  destination_derived: true,
-  enabled: false,
-  sync_mode: null,
-  columns: null,
-  columns_total: 0,
-  columns_omitted: 0,
-};
-
-export function decodeTable(item: StoredItem): DestinationTable {
-  return readFields(destinationTableSchema.shape, item, EMPTY_TABLE).value;
-}
+export { decodeTable, tableAliasItem, tableItem, tableNameHash } from './table-items.ts';
 
 const same = (a: DestinationTable, b: DestinationTable) => canonicalJson(a) === canonicalJson(b);
 
@@ -116,6 +48,15 @@ export interface TableRepository {
    * the other filters narrow it, matching destination or source names case-insensitively.
    */
   list(filter: TableFilter, page: PageRequest): Promise<Page<DestinationTable>>;
+  /**
+   * A connection's enabled tables in name order for its lineage event, read in at most `maxQueries` queries
+   * (each at most 1 MB): bounded on the webhook path whatever the connection's size. `complete` is false
+   * when tables were left unread.
+   */
+  readEnabled(
+    connectionId: string,
+    maxQueries: number,
+  ): Promise<{ readonly tables: DestinationTable[]; readonly complete: boolean }>;
 }
 
 export function tableRepository(table: TableRef): TableRepository {
@@ -176,6 +117,8 @@ export function tableRepository(table: TableRef): TableRepository {
       });
       return written + 1;
     },
+
+    readEnabled: tableLineageReader(table).readEnabled,
 
     list(filter, page) {
       const { connection_id, schema, table: tableName } = filter;
