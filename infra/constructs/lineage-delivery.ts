@@ -119,6 +119,11 @@ export class LineageDelivery extends Construct {
         'Runs every minute and keeps nothing in the invocation: a failed run is the next run’s work (the events stay in the outbox), and failures raise the function’s errors alarm and the oldest-undelivered alarm.',
     });
     this.deliverer.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    Validations.of(this.deliverer).acknowledge({
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason:
+        'No failure destination on purpose: a failed run loses nothing (the events stay in the outbox for the next run a minute later), and a message per failed minute would only bury the failed-work queue; the errors alarm reports it.',
+    });
 
     const role = new Role(this, 'InvokeRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
