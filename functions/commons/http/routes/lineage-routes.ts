@@ -26,6 +26,21 @@ async function connectionsOf(
   return found;
 }
 
+/**
+ * The last success we know: the connection's `freshness` when computed, else the newer of Fivetran's
+ * `succeeded_at` and a successful `last_completed_sync` (compared as instants).
+ */
+export function lastSuccessAt(connection: Connection): string | null {
+  if (connection.freshness?.last_success_at) return connection.freshness.last_success_at;
+  const completed = connection.last_completed_sync;
+  const candidates = [
+    connection.succeeded_at,
+    completed?.status === 'SUCCESSFUL' ? (completed.ended_at ?? null) : null,
+  ].filter((value): value is string => typeof value === 'string' && !Number.isNaN(Date.parse(value)));
+  candidates.sort((a, b) => Date.parse(b) - Date.parse(a));
+  return candidates[0] ?? null;
+}
+
 /** `GET /api/tables`, `GET /api/connections/{id}/schema-changes`, `GET /api/transformations`. */
 export function lineageRoutes(deps: { readonly repositories: Repositories }) {
   const repos = deps.repositories;
@@ -43,7 +58,7 @@ export function lineageRoutes(deps: { readonly repositories: Repositories }) {
       return toTableView(
         table,
         connection && {
-          last_success_at: connection.freshness?.last_success_at ?? null,
+          last_success_at: lastSuccessAt(connection),
           health: connection.health,
         },
       );

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
+import { WorkPool } from '../../lib/work-pool.ts';
 import { type DestinationTableSet, tableSetFromItems } from '../../tables/destination-tables.ts';
 import type { DestinationTable, TableFilter } from '../../tables/table-item.ts';
 import { AccessPatterns, tableAliasKey, tableKey, tableSetKey } from '../table/keys.ts';
@@ -20,6 +21,9 @@ import {
 import { tableLineageReader } from './table-reader.ts';
 
 export { decodeTable, tableAliasItem, tableItem, tableNameHash } from './table-items.ts';
+
+/** Table writes in flight at once for one connection's set. */
+const WRITES_IN_FLIGHT = 16;
 
 const same = (a: DestinationTable, b: DestinationTable) => canonicalJson(a) === canonicalJson(b);
 
@@ -82,24 +86,36 @@ export function tableRepository(table: TableRef): TableRepository {
     async saveSet(previous, next) {
       const before = new Map((previous?.tables ?? []).map((t) => [t.table_id, t]));
       let written = 0;
-      for (const current of next.tables) {
-        const old = before.get(current.table_id);
-        before.delete(current.table_id);
-        if (old && same(old, current)) continue;
-        await put(tableItem(current));
-        written++;
-        if (needsAlias(current)) {
-          await put(tableAliasItem(current));
-          written++;
-        } else if (old && needsAlias(old)) {
-          await remove(tableAliasKey(old.connection_id, old.table_id));
-          written++;
+      // Overlapping round trips: a first fetch of 10,000 tables is 10,000 puts.
+      const pool = new WorkPool(WRITES_IN_FLIGHT);
+      const write = (task: () => Promise<number>) =>
+        pool.add(async () => {
+          const count = await task();
+          written += count;
+        });
+      try {
+        for (const current of next.tables) {
+          const old = before.get(current.table_id);
+          before.delete(current.table_id);
+          if (old && same(old, current)) continue;
+          await write(async () => {
+            await put(tableItem(current));
+            if (needsAlias(current)) await put(tableAliasItem(current));
+            else if (old && needsAlias(old)) await remove(tableAliasKey(old.connection_id, old.table_id));
+            return needsAlias(current) || (old && needsAlias(old)) ? 2 : 1;
+          });
         }
-      }
-      for (const gone of before.values()) {
-        await remove(tableKey(gone.connection_id, gone.table_id));
-        if (needsAlias(gone)) await remove(tableAliasKey(gone.connection_id, gone.table_id));
-        written++;
+        for (const gone of before.values()) {
+          await write(async () => {
+            await remove(tableKey(gone.connection_id, gone.table_id));
+            if (needsAlias(gone)) await remove(tableAliasKey(gone.connection_id, gone.table_id));
+            return 1;
+          });
+        }
+        await pool.drain();
+      } catch (error) {
+        await pool.settle();
+        throw error;
       }
       const sameMeta =
         previous !== null &&
