@@ -10,7 +10,8 @@ import {
   SPECS,
   schemaChangesOf,
   syncRuns,
-  tablesOf,
+  tablesMatching,
+  transformations,
 } from './fixtures.ts';
 import { summaryOf } from './summary-fixtures.ts';
 
@@ -97,7 +98,11 @@ function answer(
   if (path === '/api/sweeps') return send(res, 200, list(account.sweeps));
   if (path === '/api/tables') {
     if (!account.newRoutes) return missing();
-    return send(res, 200, list(tablesOf(query.get('connection_id') ?? '', now)));
+    return send(res, 200, list(tablesMatching(query, now)));
+  }
+  if (path === '/api/transformations') {
+    if (!account.newRoutes) return missing();
+    return send(res, 200, list(transformations(now)));
   }
   const match = /^\/api\/connections\/([^/]+)(\/[a-z-]+)?$/.exec(path);
   if (!match) return missing();
