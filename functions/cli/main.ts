@@ -3,6 +3,7 @@ import { type CliIo, type Command, EXIT } from './cli-io.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';
 import { sweepCommand } from './commands/sweep.ts';
+import { tablesCommand } from './commands/tables.ts';
 import { testConnectionCommand } from './commands/test-connection.ts';
 import { webhookCommand } from './commands/webhook.ts';
 
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   serveCommand,
   webhookCommand,
+  tablesCommand,
 ];
 
 function usage(): string {
