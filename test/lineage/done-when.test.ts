@@ -149,6 +149,13 @@ describe('which connection feeds which table (issue 19, done when)', () => {
     expect(outputs.length).toBeGreaterThan(0);
     expect(inputs.every((input) => input.namespace === 'postgres://db.internal.example.com:5432')).toBe(true);
     expect(inputs.length).toBe(outputs.length);
+    // Hosts name datasets in the events, and nowhere in the API: not the connection, not its tables.
+    const detail = await fx.get(`/api/connections/${postgres.id}`);
+    const rows = await fx.get(`/api/tables?connection_id=${postgres.id}`);
+    expect(detail.body.config).not.toHaveProperty('host');
+    expect(detail.text).not.toContain('db.internal.example.com');
+    expect(rows.text).not.toContain('db.internal.example.com');
+    expect(rows.text).not.toContain('warehouse.example.com');
   });
 
   it('lists the transformations the sweep read, a failing one with its reason, and applies dbt_run webhooks', async () => {
