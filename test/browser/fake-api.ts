@@ -1,18 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dashboardPage } from '../../functions/dashboard/dashboard-page.ts';
-import {
-  connectionItem,
-  detailOf,
-  eventsOf,
-  GROUPS,
-  type Json,
-  SPECS,
-  schemaChangesOf,
-  syncRuns,
-  tablesMatching,
-  transformations,
-} from './fixtures.ts';
+import { connectionItem, detailOf, eventsOf, GROUPS, type Json, SPECS, syncRuns } from './fixtures.ts';
+import { schemaChangesOf, tablesMatching, transformations } from './lineage-fixtures.ts';
 import { summaryOf } from './summary-fixtures.ts';
 
 /**

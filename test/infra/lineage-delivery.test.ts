@@ -134,7 +134,7 @@ describe('OpenLineage delivery in the stack', () => {
       TreatMissingData: 'breaching',
       ComparisonOperator: 'GreaterThanThreshold',
     });
-    expect((oldest?.AlarmActions as unknown[]).length).toBe(1);
+    expect(oldest?.AlarmActions).toHaveLength(1);
     expect(errors).toBeDefined();
   });
 
