@@ -6,6 +6,7 @@ import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';
 import { FivetranSecrets } from './constructs/fivetran-secrets.ts';
 import { HealthAlerts } from './constructs/health-alerts.ts';
+import { LineageDelivery } from './constructs/lineage-delivery.ts';
 import { MetadataApi } from './constructs/metadata-api.ts';
 import { MetadataTable } from './constructs/metadata-table.ts';
 import { OperationalAlarms } from './constructs/operational-alarms.ts';
@@ -117,9 +118,24 @@ export class FivetranMetadataStack extends Stack {
       });
     }
 
+    const lineage = options.openLineage
+      ? new LineageDelivery(this, 'Lineage', {
+          ...options.openLineage,
+          table,
+          webhook,
+          sweep,
+          eventRetentionDays: options.eventRetentionDays,
+          logRetention: options.logRetention,
+          logKey,
+          vpc: options.lambdaVpc,
+          alarmTopic,
+          deadLetterQueue: failureQueue,
+        })
+      : undefined;
+
     const alarms = new OperationalAlarms(this, 'Alarms', {
       topic: alarmTopic,
-      functions: { webhook, api, sweep },
+      functions: { webhook, api, sweep, ...(lineage ? { lineage: lineage.deliverer } : {}) },
       stage: metadataApi.restApi.deploymentStage,
       failureQueue,
       sweepRate,

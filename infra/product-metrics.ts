@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/commons/observability/constants.ts';
 import {
+  LineageMetric,
+  type LineageMetricName,
   SweepMetric,
   type SweepMetricName,
   WebhookMetric,
@@ -16,8 +18,10 @@ export const METRIC_NAMESPACE = METRICS_NAMESPACE;
 export { SERVICE_NAME };
 
 export const METRIC_NAMES = [...Object.values(WebhookMetric), ...Object.values(SweepMetric)];
+/** Published only where the OpenLineage deliverer is deployed (the `openLineageUrl` option). */
+export const LINEAGE_METRIC_NAMES = Object.values(LineageMetric);
 
-export type MetricName = WebhookMetricName | SweepMetricName;
+export type MetricName = WebhookMetricName | SweepMetricName | LineageMetricName;
 
 /** A product metric summed over `period` (`WebhookActive` is a 0/1 gauge: its dashboard graph uses Minimum). */
 export function productMetric(name: MetricName, period: Duration = Duration.minutes(5)): Metric {

@@ -6,7 +6,11 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FivetranSecrets } from './constructs/fivetran-secrets.ts';
-import { HEALTH_EVENT_DETAIL_TYPE, HEALTH_EVENT_SOURCE } from './constructs/health-alerts.ts';
+import {
+  HEALTH_EVENT_DETAIL_TYPE,
+  HEALTH_EVENT_SOURCE,
+  SCHEMA_CHANGE_DETAIL_TYPE,
+} from './constructs/health-alerts.ts';
 import { HouseFunction } from './constructs/house-function.ts';
 import { LAMBDA_ENTRIES } from './lambda-entries.ts';
 import type { StackOptions } from './stack-options.ts';
@@ -124,7 +128,8 @@ export function productFunctions(scope: Construct, props: ProductFunctionsProps)
         'Invoked only synchronously by API Gateway, where a dead-letter queue never applies: the caller gets the error (Fivetran retries a 5xx for about a day).',
     });
   }
-  for (const fn of [webhook, sweep]) allowHealthEvents(fn);
+  allowHealthEvents(webhook, [HEALTH_EVENT_DETAIL_TYPE]);
+  allowHealthEvents(sweep, [HEALTH_EVENT_DETAIL_TYPE, SCHEMA_CHANGE_DETAIL_TYPE]);
   const tableLogicalId = Stack.of(scope).getLogicalId(table.node.defaultChild as CfnElement);
   for (const fn of [webhook, sweep, api]) {
     Validations.of(fn.role ?? fn).acknowledge({
@@ -136,8 +141,8 @@ export function productFunctions(scope: Construct, props: ProductFunctionsProps)
   return { webhook, api, sweep };
 }
 
-/** Health-change events go to the default bus, and only with our source and detail type. */
-function allowHealthEvents(fn: HouseFunction): void {
+/** Health-change (and the sweep's schema-change) events go to the default bus, only with our source and types. */
+function allowHealthEvents(fn: HouseFunction, detailTypes: readonly string[]): void {
   const stack = Stack.of(fn);
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -147,7 +152,7 @@ function allowHealthEvents(fn: HouseFunction): void {
       conditions: {
         StringEquals: {
           'events:source': HEALTH_EVENT_SOURCE,
-          'events:detail-type': HEALTH_EVENT_DETAIL_TYPE,
+          'events:detail-type': detailTypes.length === 1 ? detailTypes[0] : [...detailTypes],
         },
       },
     }),

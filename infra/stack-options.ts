@@ -43,6 +43,8 @@ export interface StackOptions {
   readonly lambdaVpc: LambdaVpc | undefined;
   /** Slack, Teams and PagerDuty alerts (alert-options.ts). */
   readonly alerts: AlertOptions;
+  /** OPENLINEAGE_URL (and OPENLINEAGE_NAMESPACE): deploys the OpenLineage deliverer when set. */
+  readonly openLineage: { readonly url: string; readonly namespace: string | undefined } | undefined;
 }
 
 export interface LambdaVpc {
@@ -112,6 +114,15 @@ const contextSchema = z.object({
   lambdaSubnetIds: idList(/^subnet-[0-9a-f]{8,17}$/, 'subnet ids like subnet-0123456789abcdef0'),
   lambdaSecurityGroupIds: idList(/^sg-[0-9a-f]{8,17}$/, 'security group ids like sg-0123456789abcdef0'),
   ...alertContextShape,
+  // Lambda reaches it over the internet: https only, no credentials in the URL (the key is a secret).
+  openLineageUrl: z
+    .url({ protocol: /^https$/, error: 'an https URL' })
+    .refine((url) => !/^https:\/\/[^/]*@/.test(url), 'no credentials in the URL: fill the key secret instead')
+    .optional(),
+  openLineageNamespace: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,1024}$/, 'printable text, at most 1,024 characters')
+    .optional(),
 });
 
 export const CONTEXT_KEYS = Object.keys(contextSchema.shape) as (keyof typeof contextSchema.shape)[];
@@ -152,6 +163,9 @@ export function readStackOptions(node: Node): StackOptions {
       raw.logRetentionDays,
     );
   }
+  if (options.openLineageNamespace !== undefined && options.openLineageUrl === undefined) {
+    throw invalid('openLineageNamespace', 'is set but openLineageUrl is not', raw.openLineageNamespace);
+  }
   const subnets = options.lambdaSubnetIds;
   const groups = options.lambdaSecurityGroupIds;
   if ((subnets === undefined) !== (groups === undefined)) {
@@ -180,5 +194,8 @@ export function readStackOptions(node: Node): StackOptions {
     account: options.account,
     lambdaVpc: subnets && groups ? { subnetIds: subnets, securityGroupIds: groups } : undefined,
     alerts: readAlertOptions(options),
+    openLineage: options.openLineageUrl
+      ? { url: options.openLineageUrl, namespace: options.openLineageNamespace }
+      : undefined,
   };
 }

@@ -4,6 +4,7 @@ import { alertsCommand } from './commands/alerts.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';
 import { sweepCommand } from './commands/sweep.ts';
+import { tablesCommand } from './commands/tables.ts';
 import { testConnectionCommand } from './commands/test-connection.ts';
 import { webhookCommand } from './commands/webhook.ts';
 import { EXIT_MEANING } from './help.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   webhookCommand,
   alertsCommand,
+  tablesCommand,
 ];
 
 function usage(): string {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { hasAlertChannels } from '#commons/alerts/alert-config';
 import { productHealthNotifier } from '#commons/alerts/health-notifiers';
 import { type LocalAlerts, type LocalAlertsOptions, localAlerts } from '#commons/alerts/in-process-alerts';
+import { loggingSchemaChangeNotifier } from '#commons/alerts/schema-change-events';
 import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import type { LocalConfig } from '#commons/config/local-config';
 import { createHttpApp, WEBHOOK_PATH } from '#commons/http/app';
@@ -10,6 +11,9 @@ import { startHttpServer } from '#commons/http/node-server';
 import { type ConnectionWriter, connectionWriter } from '#commons/ingest/connection-writer';
 import type { HealthNotifier } from '#commons/ingest/health-notifier';
 import { type EventRecorder, eventRecorder } from '#commons/ingest/record-event';
+import { type DeliveryLoop, startDeliveryLoop } from '#commons/lineage/delivery-loop';
+import { productEventObserver } from '#commons/lineage/event-observers';
+import type { OpenLineageConfig } from '#commons/lineage/openlineage-config';
 import { lockDataDir } from '#commons/local-store/data-dir-lock';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { createRepositories, type Repositories } from '#commons/store/repositories';
@@ -41,6 +45,10 @@ export interface LocalServerOptions {
   readonly demo?: Pick<DemoOptions, 'syncEveryMs' | 'groups' | 'connections'>;
   /** Alert settings (`parseAlertConfig`); with a channel configured the server plans and delivers alerts. */
   readonly alerts?: LocalAlertsOptions;
+  /** Where OpenLineage events go (`parseOpenLineageConfig`); null or absent: lineage off. */
+  readonly lineage?: OpenLineageConfig | null;
+  /** How often the lineage outbox is delivered (default 5 s). */
+  readonly lineageDeliveryIntervalMs?: number;
 }
 
 export interface LocalWebhookSecretInfo {
@@ -73,6 +81,8 @@ export interface LocalServer {
   readonly sweeps: LocalSweeps | null;
   /** Alert passes (when a channel is configured), else null. */
   readonly alerts: LocalAlerts | null;
+  /** The OpenLineage deliverer (when OPENLINEAGE_URL is set), else null. */
+  readonly lineage: DeliveryLoop | null;
   /** Requests being handled right now. */
   inFlight(): number;
   /** Stops accepting, finishes the requests in flight, then closes the database. */
@@ -131,7 +141,19 @@ export async function startLocalServer(
         }),
       onNotifierError: (failure) => log(`health notifier failed: ${(failure as Error).message}`),
     });
-    const recorder = eventRecorder({ repositories, writer, ...(options.now ? { now: options.now } : {}) });
+    const lineageConfig = options.lineage ?? null;
+    const now = options.now ? { now: options.now } : {};
+    const recorder = eventRecorder({
+      repositories,
+      writer,
+      ...now,
+      observers: [
+        productEventObserver(repositories, {
+          openLineage: lineageConfig && { namespace: lineageConfig.namespace },
+          ...now,
+        }),
+      ],
+    });
     const app = createHttpApp({
       repositories,
       mode,
@@ -202,6 +224,8 @@ export async function startLocalServer(
           intervalMs: config.sweepIntervalMinutes * 60_000,
           ...(options.now ? { now: options.now } : {}),
           log,
+          schemaChangeNotifier: loggingSchemaChangeNotifier(log),
+          lineageNaming: lineageConfig !== null,
         });
       } catch (failure) {
         await demo?.close().catch(() => {});
@@ -211,12 +235,27 @@ export async function startLocalServer(
     }
     const runningDemo = demo;
     alerts?.start();
+    const lineage =
+      lineageConfig === null
+        ? null
+        : startDeliveryLoop({
+            outbox: repositories.lineageOutbox,
+            config: lineageConfig,
+            intervalMs: options.lineageDeliveryIntervalMs ?? 5_000,
+            ...now,
+            log: {
+              info: () => {},
+              warn: (message, fields) => log(`lineage: ${message} (${String(fields.error ?? '')})`),
+            },
+            onError: (failure) => log(`lineage delivery failed: ${(failure as Error).message}`),
+          });
 
     let closed: Promise<void> | null = null;
     const close = () => {
       closed ??= (async () => {
         // Sweeps first (they stop at their next step and record it), then the simulated account.
         await sweeps?.stop();
+        await lineage?.stop();
         await runningDemo?.close();
         // Changes kept after this are planned by the next start.
         await alerts?.stop();
@@ -240,6 +279,7 @@ export async function startLocalServer(
       demo: runningDemo,
       sweeps,
       alerts,
+      lineage,
       webhookSecret: {
         current: secret.secrets[0] as string,
         source: secret.source,

@@ -5,6 +5,7 @@
 import { parseAlertConfig } from '#commons/alerts/alert-config';
 import { ConfigError, loadEnv } from '#commons/config/env';
 import { loadLocalConfig } from '#commons/config/local-config';
+import { parseOpenLineageConfig } from '#commons/lineage/openlineage-config';
 import { banner } from './banner.ts';
 import { startLocalServer } from './local-server.ts';
 
@@ -21,6 +22,7 @@ try {
     log,
     sweeps: true,
     alerts: { config: parseAlertConfig(env) },
+    lineage: parseOpenLineageConfig(env),
   });
   console.log(banner(config, server, new Date()));
 

@@ -9,6 +9,8 @@ import { EncryptedTopic } from './encrypted-topic.ts';
 /** What the functions put on the default event bus when a connection's health changes. */
 export const HEALTH_EVENT_SOURCE = 'fivetran-metadata';
 export const HEALTH_EVENT_DETAIL_TYPE = 'Connection Health Changed';
+/** The sweep's other event on the default bus (same source): a connection's schema configuration changed. */
+export const SCHEMA_CHANGE_DETAIL_TYPE = 'Schema Changed';
 
 export interface HealthAlertsProps {
   readonly email: string;

@@ -1,17 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dashboardPage } from '../../functions/dashboard/dashboard-page.ts';
-import {
-  connectionItem,
-  detailOf,
-  eventsOf,
-  GROUPS,
-  type Json,
-  SPECS,
-  schemaChangesOf,
-  syncRuns,
-  tablesOf,
-} from './fixtures.ts';
+import { connectionItem, detailOf, eventsOf, GROUPS, type Json, SPECS, syncRuns } from './fixtures.ts';
+import { schemaChangesOf, tablesMatching, transformations } from './lineage-fixtures.ts';
 import { summaryOf } from './summary-fixtures.ts';
 
 /**
@@ -97,7 +88,11 @@ function answer(
   if (path === '/api/sweeps') return send(res, 200, list(account.sweeps));
   if (path === '/api/tables') {
     if (!account.newRoutes) return missing();
-    return send(res, 200, list(tablesOf(query.get('connection_id') ?? '', now)));
+    return send(res, 200, list(tablesMatching(query, now)));
+  }
+  if (path === '/api/transformations') {
+    if (!account.newRoutes) return missing();
+    return send(res, 200, list(transformations(now)));
   }
   const match = /^\/api\/connections\/([^/]+)(\/[a-z-]+)?$/.exec(path);
   if (!match) return missing();

@@ -7,7 +7,6 @@
 export type Json = Record<string, unknown>;
 
 const MIN = 60_000;
-const HOUR = 60 * MIN;
 
 export const GROUPS: Json[] = [
   {
@@ -268,32 +267,6 @@ export function detailOf(connection: Json, now: number): Json {
         }
       : undefined,
   };
-}
-
-export function tablesOf(id: string, now: number): Json[] {
-  if (id !== 'sf_prod') return [];
-  return ['account', 'opportunity'].map((table) => ({
-    connection_id: id,
-    source: { schema: 'salesforce', table },
-    destination: { schema: 'salesforce_prod', table },
-    enabled: true,
-    sync_mode: table === 'account' ? 'SOFT_DELETE' : 'HISTORY',
-    columns: table === 'account' ? 9 : 5,
-    last_success_at: new Date(now - 130 * MIN).toISOString(),
-  }));
-}
-
-export function schemaChangesOf(id: string, now: number): Json[] {
-  if (id !== 'sf_prod') return [];
-  return [
-    {
-      at: new Date(now - 2 * HOUR).toISOString(),
-      change: 'appeared',
-      schema: 'salesforce',
-      table: 'campaign',
-    },
-    { at: new Date(now - 26 * HOUR).toISOString(), change: 'disabled', schema: 'salesforce', table: 'lead' },
-  ];
 }
 
 export function eventsOf(id: string, now: number): Json[] {

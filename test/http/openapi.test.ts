@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeParse } from 'zod/v4/core';
+import { schemaConfigSchema } from '#commons/fivetran/schemas';
 import { openApiDocument } from '#commons/http/openapi';
 import { ROUTE_SPECS, type RouteSpec, routeKey } from '#commons/http/route-specs';
+import { transformationFromApi } from '#commons/lineage/transformation-record';
+import { deriveDestinationTables } from '#commons/tables/destination-tables';
 import { signBody } from '#commons/webhook/signature';
 import { creationProbe, dbtRunFailed, syncEndFailureWithTask } from '../fixtures/webhook-payloads.ts';
 import {
@@ -14,6 +17,7 @@ import {
   startReadFixture,
   sweepRecord,
 } from '../support/http-fixture.ts';
+import { stripeConfig } from '../tables/table-fixtures.ts';
 
 type Doc = {
   openapi: string;
@@ -63,6 +67,9 @@ describe('OpenAPI document', () => {
         'GET /api/summary',
         'GET /api/sweeps',
         'POST /api/sweeps',
+        'GET /api/tables',
+        'GET /api/connections/{id}/schema-changes',
+        'GET /api/transformations',
         'GET /api/openapi.json',
         'GET /healthz',
         'GET /',
@@ -136,6 +143,31 @@ describe('Real responses from every route match the document', () => {
       },
     });
     await putGroup(fx.repositories.groups, { id: 'g2' });
+    const tables = deriveDestinationTables(
+      { id: 'healthy_1', schema: 'stripe', service: 'stripe', group_id: 'group_a' },
+      schemaConfigSchema.parse(stripeConfig()),
+    );
+    await fx.repositories.tables.saveSet(null, tables);
+    await fx.repositories.schemaChanges.append({
+      connection_id: 'healthy_1',
+      sweep_id: 's1',
+      seen_at: '2026-06-02T10:00:30.000Z',
+      changes: [{ kind: 'table_disabled', schema: 'stripe', table: 'charge', before: true, after: false }],
+      changes_omitted: 0,
+    });
+    await fx.repositories.transformations.update('dbt_nightly', () =>
+      transformationFromApi(
+        {
+          id: 'dbt_nightly',
+          status: 'FAILED',
+          type: 'DBT_CORE',
+          paused: false,
+          output_model_names: ['orders'],
+        },
+        null,
+        now,
+      ),
+    );
     await putSweep(fx.repositories.sweeps, sweepRecord('s1', '2026-06-02T10:00:00.000Z'));
     await putSweep(
       fx.repositories.sweeps,
@@ -181,6 +213,15 @@ describe('Real responses from every route match the document', () => {
       '/api/summary',
       '/api/sweeps',
       '/api/sweeps?limit=abc',
+      '/api/tables',
+      '/api/tables?schema=STRIPE&table=charge',
+      '/api/tables?connection_id=healthy_1&limit=1',
+      '/api/tables?table=',
+      '/api/connections/healthy_1/schema-changes',
+      '/api/connections/missing/schema-changes',
+      '/api/transformations',
+      '/api/transformations?health=failing',
+      '/api/transformations?health=nope',
       '/api',
       '/api/openapi.json',
       '/healthz',

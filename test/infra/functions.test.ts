@@ -279,7 +279,7 @@ describe('Least privilege', () => {
     expect(statementsGranting(api, 'dynamodb:GetItem')).toHaveLength(1);
   });
 
-  it('lets the webhook and the sweep write the table and put only health events on the default bus', () => {
+  it('lets the webhook and the sweep write the table and put only their own events on the default bus', () => {
     for (const fn of ['Webhook', 'Sweep']) {
       // Prepare
       const statements = roleStatements(template, fn);
@@ -291,11 +291,11 @@ describe('Least privilege', () => {
       expect(statementsGranting(statements, 'dynamodb:PutItem').length).toBeGreaterThan(0);
       expect(putEvents).toHaveLength(1);
       expect(JSON.stringify(putEvents[0]?.Resource)).toContain(':event-bus/default');
+      // The sweep also tells of schema changes (`Schema Changed`), under the same source.
+      const detailTypes =
+        fn === 'Sweep' ? ['Connection Health Changed', 'Schema Changed'] : 'Connection Health Changed';
       expect(putEvents[0]?.Condition).toEqual({
-        StringEquals: {
-          'events:source': 'fivetran-metadata',
-          'events:detail-type': 'Connection Health Changed',
-        },
+        StringEquals: { 'events:source': 'fivetran-metadata', 'events:detail-type': detailTypes },
       });
     }
   });

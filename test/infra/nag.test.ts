@@ -32,6 +32,17 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     apiGatewayCloudWatchRole: 'true',
     webhookRateLimit: '2000',
   },
+  'OpenLineage delivery': {
+    openLineageUrl: 'https://marquez.example/api/v1/lineage',
+    openLineageNamespace: 'fivetran-prod',
+  },
+  'OpenLineage in a control-tower VPC': {
+    openLineageUrl: 'https://marquez.example/api/v1/lineage',
+    controlTower: 'true',
+    account: '123456789012',
+    lambdaSubnetIds: 'subnet-0123456789abcdef0',
+    lambdaSecurityGroupIds: 'sg-0123456789abcdef0',
+  },
   'control tower in a VPC': {
     controlTower: 'true',
     account: '123456789012',

@@ -9,7 +9,10 @@ const FUNCTION_IDS: Record<LambdaName, string> = {
   api: 'Api',
   sweep: 'Sweep',
   alerts: 'AlertsFunction',
+  lineage: 'LineageDeliverer',
 };
+/** The deliverer is deployed only with an OpenLineage endpoint. */
+const LINEAGE_CONTEXT = { openLineageUrl: 'https://marquez.example/api/v1/lineage' };
 
 const WRITES = new Set([
   'dynamodb:PutItem',
@@ -21,17 +24,19 @@ const WRITES = new Set([
 
 describe('Every AWS call a bundle can make is allowed to its function', () => {
   let template: Template;
+  let lineageTemplate: Template;
   const calls = {} as Record<LambdaName, BundledCall[]>;
   beforeAll(async () => {
     template = buildStack().template;
+    lineageTemplate = buildStack(LINEAGE_CONTEXT).template;
     for (const name of Object.keys(FUNCTION_IDS) as LambdaName[]) calls[name] = await bundledCalls(name);
   });
 
-  it.each(['webhook', 'sweep', 'alerts'] as const)(
+  it.each(['webhook', 'sweep', 'alerts', 'lineage'] as const)(
     '%s: its role allows each operation its code constructs',
     (name) => {
       // Prepare
-      const statements = roleStatements(template, FUNCTION_IDS[name]);
+      const statements = roleStatements(name === 'lineage' ? lineageTemplate : template, FUNCTION_IDS[name]);
 
       // Act
       const denied = calls[name].filter((call) => statementsGranting(statements, call.action).length === 0);
@@ -88,6 +93,12 @@ describe('Every AWS call a bundle can make is allowed to its function', () => {
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'secretsmanager:GetSecretValue',
+    ]);
+    // The deliverer claims and settles outbox items: no GetItem, PutItem or DeleteItem.
+    expect(actions.lineage).toEqual([
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'secretsmanager:GetSecretValue',

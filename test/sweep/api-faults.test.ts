@@ -33,7 +33,8 @@ describe('the sweep against an API that throttles, fails and rejects', () => {
 
     // Assess
     expect(record.outcome).toBe('succeeded');
-    expect(record.requests.by_status).toEqual({ '200': 3, '429': 1 });
+    // Groups, destinations, the connections page once it was answered, and the transformations page.
+    expect(record.requests.by_status).toEqual({ '200': 4, '429': 1 });
     expect(slept).toEqual([2_000]);
     expect(record.connections_written).toBe(40);
   });

@@ -93,9 +93,10 @@ describe('a full sweep of 2,500 connections', () => {
   });
 
   it('makes the fewest requests the API allows: one page per 1,000, no per-connection calls', () => {
-    // Assess: 1 groups page + 1 destinations page + 3 connection pages, plus the schema budget.
-    expect(first.requests.total).toBe(1 + 1 + 3 + 25);
-    expect(second.requests.total).toBe(1 + 1 + 3);
+    // Assess: 1 groups page + 1 destinations page + 3 connection pages + 1 transformations page, plus the
+    // schema budget.
+    expect(first.requests.total).toBe(1 + 1 + 3 + 1 + 25);
+    expect(second.requests.total).toBe(1 + 1 + 3 + 1);
     expect(fx.sim.requests.snapshot().by_endpoint['GET /v1/connections/{id}']).toBeUndefined();
   });
 
@@ -113,6 +114,21 @@ describe('a full sweep of 2,500 connections', () => {
     expect(first.outcome).toBe('partial');
     expect(first.error).toMatch(/schema request budget \(25\).*2,?475 left/);
     expect(first.schema_fetches).toBe(25);
-    expect(first.items_written).toBe(2_500 + 12 + 25);
+  });
+
+  it('counts every item it wrote: connections, groups, schemas, destination tables and transformations', async () => {
+    // Prepare: the fetched schemas' tables, one table-set record per connection that has a schema.
+    const freshness = await fx.repositories.schemas.readFreshness();
+    const present = [...freshness.values()].filter((f) => f.state === 'present');
+    let tables = 0;
+    for (const schema of present) {
+      tables += (await fx.repositories.tables.readSet(schema.connection_id))?.tables.length ?? 0;
+    }
+    const transformations = (await fx.repositories.transformations.readAll()).size;
+
+    // Assess
+    expect(tables).toBeGreaterThan(0);
+    expect(transformations).toBe(fx.sim.account.transformations.size);
+    expect(first.items_written).toBe(2_500 + 12 + 25 + tables + present.length + transformations);
   });
 });

@@ -16,6 +16,8 @@ export const AWS_TIMEOUTS = {
   sweep: { connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000, maxAttempts: 3 },
   alerts: { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, maxAttempts: 3 },
   cli: { connectionTimeoutMs: 3_000, requestTimeoutMs: 10_000, maxAttempts: 3 },
+  /** The OpenLineage deliverer: its own POSTs have their own timeout (`deliverer.ts`). */
+  lineage: { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, maxAttempts: 3 },
 } as const satisfies Record<string, AwsClientTimeouts>;
 
 /** The constructor options that carry the timeouts (the SDK builds its node:http handler from them). */

@@ -7,6 +7,8 @@ export interface LambdaConfigs {
     readonly tableName: string;
     readonly webhookSecretArn: string;
     readonly eventRetentionDays: number;
+    /** OPENLINEAGE_URL and OPENLINEAGE_NAMESPACE as set (validated where lineage loads); null: lineage off. */
+    readonly openLineage: { readonly url: string; readonly namespace: string | null } | null;
   };
   readonly sweep: {
     readonly tableName: string;
@@ -15,12 +17,23 @@ export interface LambdaConfigs {
     readonly requestsPerHour: number | null;
     readonly eventRetentionDays: number;
     readonly fivetranApiUrl: string;
+    /** OPENLINEAGE_URL is set: the sweep keeps what dataset names need. */
+    readonly lineageNaming: boolean;
   };
   readonly api: {
     readonly tableName: string;
     /** Null: `POST /api/sweeps` answers 405 (the stack always sets it). */
     readonly sweepFunctionName: string | null;
     readonly eventRetentionDays: number;
+  };
+  /** The OpenLineage deliverer (`functions/lineage`). */
+  readonly lineage: {
+    readonly tableName: string;
+    readonly eventRetentionDays: number;
+    readonly openLineageUrl: string;
+    readonly openLineageNamespace: string | null;
+    /** JSON `{ "apiKey": "…" }`; an empty key sends no Authorization header. */
+    readonly apiKeySecretArn: string;
   };
 }
 
@@ -29,6 +42,7 @@ const readers: { readonly [K in keyof LambdaConfigs]: (env: Env) => LambdaConfig
     tableName: required(env, 'TABLE_NAME'),
     webhookSecretArn: required(env, 'WEBHOOK_SECRET_ARN'),
     eventRetentionDays: setting(env, 'EVENT_RETENTION_DAYS'),
+    openLineage: openLineageOf(env),
   }),
   sweep: (env) => ({
     tableName: required(env, 'TABLE_NAME'),
@@ -37,13 +51,26 @@ const readers: { readonly [K in keyof LambdaConfigs]: (env: Env) => LambdaConfig
     requestsPerHour: optionalSetting(env, 'FIVETRAN_REQUESTS_PER_HOUR'),
     eventRetentionDays: setting(env, 'EVENT_RETENTION_DAYS'),
     fivetranApiUrl: fivetranApiUrl(text(env, 'FIVETRAN_API_URL')),
+    lineageNaming: text(env, 'OPENLINEAGE_URL') !== undefined,
   }),
   api: (env) => ({
     tableName: required(env, 'TABLE_NAME'),
     sweepFunctionName: text(env, 'SWEEP_FUNCTION_NAME') ?? null,
     eventRetentionDays: setting(env, 'EVENT_RETENTION_DAYS'),
   }),
+  lineage: (env) => ({
+    tableName: required(env, 'TABLE_NAME'),
+    eventRetentionDays: setting(env, 'EVENT_RETENTION_DAYS'),
+    openLineageUrl: required(env, 'OPENLINEAGE_URL'),
+    openLineageNamespace: text(env, 'OPENLINEAGE_NAMESPACE') ?? null,
+    apiKeySecretArn: required(env, 'OPENLINEAGE_API_KEY_SECRET_ARN'),
+  }),
 };
+
+function openLineageOf(env: Env): LambdaConfigs['webhook']['openLineage'] {
+  const url = text(env, 'OPENLINEAGE_URL');
+  return url === undefined ? null : { url, namespace: text(env, 'OPENLINEAGE_NAMESPACE') ?? null };
+}
 
 /** A function's configuration, validated once; a problem is a `ConfigError` naming the variable. */
 export function loadLambdaConfig<K extends keyof LambdaConfigs>(

@@ -1,6 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { eventBridgeSchemaChangeNotifier, schemaChangeDetail } from '../alerts/schema-change-events.ts';
 import { AWS_TIMEOUTS, awsClientConfig } from '../aws/client-config.ts';
 import { ConfigError } from '../config/env.ts';
 import type { LambdaConfigs } from '../config/lambda-config.ts';
@@ -16,7 +18,14 @@ export const CREDENTIAL_MAX_AGE_SECONDS = 300;
 
 export type SweepWiring = Pick<
   SweepDeps,
-  'repositories' | 'writer' | 'fivetran' | 'schemaRequestBudget' | 'requestsPerHour' | 'log'
+  | 'repositories'
+  | 'writer'
+  | 'fivetran'
+  | 'schemaRequestBudget'
+  | 'requestsPerHour'
+  | 'log'
+  | 'schemaChangeNotifier'
+  | 'lineageNaming'
 >;
 
 /** The sweep's clients, repositories and credential for one function instance. */
@@ -47,5 +56,18 @@ export function wireSweep(config: LambdaConfigs['sweep']): SweepWiring {
     schemaRequestBudget: config.schemaRequestBudget,
     requestsPerHour: config.requestsPerHour,
     log: logger,
+    schemaChangeNotifier: schemaChangeEvents(new EventBridgeClient(aws)),
+    lineageNaming: config.lineageNaming,
+  };
+}
+
+/** `Schema Changed` on the default bus, and a log line with the same detail. */
+function schemaChangeEvents(client: EventBridgeClient): NonNullable<SweepWiring['schemaChangeNotifier']> {
+  const bus = eventBridgeSchemaChangeNotifier(client);
+  return {
+    async onSchemaChange(notice) {
+      logger.info('schema changed', { schema_change: schemaChangeDetail(notice) });
+      await bus.onSchemaChange(notice);
+    },
   };
 }

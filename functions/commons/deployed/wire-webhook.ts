@@ -3,10 +3,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AWS_TIMEOUTS, awsClientConfig } from '../aws/client-config.ts';
 import type { LambdaConfigs } from '../config/lambda-config.ts';
-import { eventRecorder } from '../ingest/record-event.ts';
+import { lazyObserver } from '../ingest/lazy-observer.ts';
+import { type EventObserver, eventRecorder } from '../ingest/record-event.ts';
+import { observedEvent } from '../lineage/observed-events.ts';
 import { logger } from '../observability/logger.ts';
 import { createIngestRepositories } from '../store/ingest-repositories.ts';
 import { documentClient } from '../store/table/document-client.ts';
+import type { TableRef } from '../store/table/table-ref.ts';
 import type { WebhookReceiver } from '../webhook/receive-webhook.ts';
 import { readThroughSecretSource } from '../webhook-secret/secret-source.ts';
 import { deployedConnectionWriter } from './deployed-writer.ts';
@@ -17,14 +20,12 @@ export const SECRET_MAX_AGE_SECONDS = 300;
 /** The receiver for one function instance: its clients, repositories and secret cache. */
 export function wireWebhook(config: LambdaConfigs['webhook']): WebhookReceiver {
   const aws = awsClientConfig(AWS_TIMEOUTS.webhook);
-  const repositories = createIngestRepositories(
-    { client: documentClient(new DynamoDBClient(aws)), tableName: config.tableName },
-    { retentionDays: config.eventRetentionDays },
-  );
+  const table: TableRef = { client: documentClient(new DynamoDBClient(aws)), tableName: config.tableName };
+  const repositories = createIngestRepositories(table, { retentionDays: config.eventRetentionDays });
   const writer = deployedConnectionWriter(repositories, aws);
   const secrets = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(aws) });
   return {
-    recorder: eventRecorder({ repositories, writer }),
+    recorder: eventRecorder({ repositories, writer, observers: [webhookObserver(config, table)] }),
     secrets: readThroughSecretSource({
       read: async ({ forceFetch }) => {
         const value = await secrets.get(config.webhookSecretArn, {
@@ -38,4 +39,34 @@ export function wireWebhook(config: LambdaConfigs['webhook']): WebhookReceiver {
     // Errors only: never the secret, the body or the headers.
     onError: (error, step) => logger.error('webhook step failed', { step, error }),
   };
+}
+
+/**
+ * The product's observers, loaded on the first event they act on: the lineage code and its zod shapes stay
+ * out of every other delivery's cold start. OPENLINEAGE_NAMESPACE is validated then (a bad one answers 503,
+ * logged, until it is fixed).
+ */
+function webhookObserver(config: LambdaConfigs['webhook'], table: TableRef): EventObserver {
+  const lineage = config.openLineage;
+  return lazyObserver(observedEvent({ openLineage: lineage }), async () => {
+    const [{ createObserverRepositories }, { productEventObserver }, { parseOpenLineageConfig }] =
+      await Promise.all([
+        import('../store/observer-repositories.ts'),
+        import('../lineage/event-observers.ts'),
+        import('../lineage/openlineage-config.ts'),
+      ]);
+    const parsed =
+      lineage === null
+        ? null
+        : parseOpenLineageConfig({
+            OPENLINEAGE_URL: lineage.url,
+            OPENLINEAGE_NAMESPACE: lineage.namespace ?? undefined,
+          });
+    return productEventObserver(
+      createObserverRepositories(table, { retentionDays: config.eventRetentionDays }),
+      {
+        openLineage: parsed && { namespace: parsed.namespace },
+      },
+    );
+  });
 }

@@ -10,6 +10,7 @@ import type { WebhookAnswer, WebhookReceiver } from '../webhook/receive-webhook.
 import { HttpError, type Reply, type RouteHandler, type RouteRequest } from './reply.ts';
 import { ROUTES, type RouteName, type RouteSpec } from './route-specs.ts';
 import { controlRoutes, type HtmlPage, SWEEPS_UNAVAILABLE } from './routes/control-routes.ts';
+import { lineageRoutes } from './routes/lineage-routes.ts';
 import { readRoutes } from './routes/read-routes.ts';
 
 export const WEBHOOK_PATH = ROUTES.receiveWebhook.path;
@@ -102,6 +103,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   });
   const handlers: Record<RouteName, RouteHandler<RouteSpec> | null> = {
     ...readRoutes({ repositories: options.repositories, counts, mode: options.mode ?? null, now }),
+    ...lineageRoutes({ repositories: options.repositories }),
     ...controlRoutes({
       accountStats: options.repositories.accountStats,
       sweeps: options.sweeps ?? null,

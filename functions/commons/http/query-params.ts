@@ -3,8 +3,8 @@ import { HEALTH_VALUES } from '../connection/health.ts';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../store/table/query-page.ts';
 import { HttpError } from './reply.ts';
 
-const text = z.string().min(1).max(512);
-const limit = z
+export const text = z.string().min(1).max(512);
+export const limit = z
   .string()
   .regex(/^\d+$/, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)
   .transform(Number)
@@ -12,7 +12,7 @@ const limit = z
   .optional()
   .transform((value) => value ?? DEFAULT_PAGE_LIMIT)
   .describe(`Page size, 1 to ${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})`);
-const cursor = z
+export const cursor = z
   .string()
   .min(1)
   .max(8192)
@@ -25,7 +25,7 @@ const healthValue = z.enum(HEALTH_VALUES, {
 });
 
 /** A query object that refuses parameters it does not know: a mistyped filter must not silently list everything. */
-function queryObject<T extends z.ZodRawShape>(shape: T) {
+export function queryObject<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) =>

@@ -68,7 +68,7 @@ apiSchemas.add(summarySchema, { id: 'Summary' });
 
 export { summarySchema };
 
-function listOf<T extends z.core.$ZodType>(item: T, id: string) {
+export function listOf<T extends z.core.$ZodType>(item: T, id: string) {
   const schema = z.strictObject({
     items: z.array(item),
     next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null at the end'),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { LINEAGE_ROUTES } from './lineage-route-specs.ts';
 import { connectionsQueryShape, eventsQuery, pageQuery } from './query-params.ts';
 import {
   apiIndexSchema,
@@ -111,6 +112,7 @@ export const ROUTES = {
       503: unavailable,
     },
   },
+  ...LINEAGE_ROUTES,
   listEvents: {
     method: 'GET',
     path: '/api/events',

@@ -31,3 +31,15 @@ export const SweepMetric = {
   WebhookActive: 'WebhookActive',
 } as const;
 export type SweepMetricName = (typeof SweepMetric)[keyof typeof SweepMetric];
+
+/**
+ * OpenLineage deliverer metric names: events sent, retried and given up per run, and the age of the oldest
+ * event not delivered yet (0 when none): the stack alarms on it.
+ */
+export const LineageMetric = {
+  EventsDelivered: 'LineageEventsDelivered',
+  EventsRetried: 'LineageEventsRetried',
+  EventsDead: 'LineageEventsDead',
+  OldestUndeliveredAgeSeconds: 'LineageOldestUndeliveredAgeSeconds',
+} as const;
+export type LineageMetricName = (typeof LineageMetric)[keyof typeof LineageMetric];

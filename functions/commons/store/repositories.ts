@@ -1,4 +1,5 @@
 import { createIngestRepositories } from './ingest-repositories.ts';
+import { createLineageRepositories } from './lineage-repositories.ts';
 import type { AccountStatsRepository } from './repositories/account-stats.ts';
 import type { AlertChangeRecorder } from './repositories/alert-inbox.ts';
 import { type AlertInboxRepository, alertInboxRepository } from './repositories/alert-inbox-reader.ts';
@@ -8,11 +9,16 @@ import type { ConnectionRepository } from './repositories/connections.ts';
 import type { EventRepository } from './repositories/events.ts';
 import { type GroupRepository, groupRepository } from './repositories/groups.ts';
 import type { HealthChangeRepository } from './repositories/health-changes.ts';
+import type { LineageNamingRepository } from './repositories/lineage-naming.ts';
+import type { LineageOutboxRepository } from './repositories/lineage-outbox.ts';
 import type { QuarantineRepository } from './repositories/quarantine.ts';
+import type { SchemaChangeRepository } from './repositories/schema-changes.ts';
 import { type SchemaRepository, schemaRepository } from './repositories/schemas.ts';
 import { type SweepLeaseRepository, sweepLeaseRepository } from './repositories/sweep-lease.ts';
 import { type SweepRepository, sweepRepository } from './repositories/sweeps.ts';
 import type { SyncRunRepository } from './repositories/sync-runs.ts';
+import type { TableRepository } from './repositories/tables.ts';
+import type { TransformationRepository } from './repositories/transformations.ts';
 import {
   type WebhookRegistrationRepository,
   webhookRegistrationRepository,
@@ -38,9 +44,17 @@ export interface Repositories {
   readonly alertInbox: AlertInboxRepository;
   readonly alertOutbox: AlertOutboxRepository;
   readonly alertStates: AlertStateRepository;
+  /** Destination tables, one item each, and what each sweep saw change in them. */
+  readonly tables: TableRepository;
+  readonly schemaChanges: SchemaChangeRepository;
+  readonly transformations: TransformationRepository;
+  /** OpenLineage: the outbox events wait in, and the naming facts datasets are named from. */
+  readonly lineageOutbox: LineageOutboxRepository;
+  readonly lineageNaming: LineageNamingRepository;
 }
 
 export type { IngestRepositories } from './ingest-repositories.ts';
+export type { LineageRepositories } from './lineage-repositories.ts';
 
 export interface RepositoryOptions {
   /** Raw events, quarantined bodies and sync runs expire this long after their last write. */
@@ -61,5 +75,6 @@ export function createRepositories(table: TableRef, options: RepositoryOptions):
     alertInbox: alertInboxRepository(table),
     alertOutbox: alertOutboxRepository(table),
     alertStates: alertStateRepository(table),
+    ...createLineageRepositories(table, options),
   };
 }

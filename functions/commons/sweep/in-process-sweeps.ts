@@ -2,7 +2,8 @@ import { lineLog } from '../observability/log.ts';
 import { type SweepDeps, startSweep } from './run-sweep.ts';
 import type { SweepControl, SweepStart } from './sweep-control.ts';
 
-export interface LocalSweepOptions extends Pick<SweepDeps, 'repositories' | 'writer'> {
+export interface LocalSweepOptions
+  extends Pick<SweepDeps, 'repositories' | 'writer' | 'schemaChangeNotifier' | 'lineageNaming'> {
   readonly fivetran: SweepDeps['fivetran'];
   readonly schemaRequestBudget: number;
   readonly requestsPerHour?: number | null;
@@ -42,6 +43,8 @@ export function localSweepControl(options: LocalSweepOptions): LocalSweeps {
     const starting = startSweep({
       repositories: options.repositories,
       writer: options.writer,
+      ...(options.schemaChangeNotifier ? { schemaChangeNotifier: options.schemaChangeNotifier } : {}),
+      lineageNaming: options.lineageNaming ?? false,
       fivetran: options.fivetran,
       schemaRequestBudget: options.schemaRequestBudget,
       requestsPerHour: options.requestsPerHour ?? null,

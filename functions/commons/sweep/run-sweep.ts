@@ -7,6 +7,7 @@ import type { ConnectionWriter } from '../ingest/connection-writer.ts';
 import { type StructuredLog, silentLog } from '../observability/log.ts';
 import type { SweepRecord } from '../store/repositories/sweeps.ts';
 import type { Repositories } from '../store/repositories.ts';
+import { noopSchemaChangeNotifier, type SchemaChangeNotifier } from '../tables/schema-change-notifier.ts';
 import { checkWebhook } from './check-webhook.ts';
 import { confirmDeletions } from './confirm-deletions.ts';
 import { planOptionalRequests } from './sweep-budget.ts';
@@ -25,7 +26,9 @@ import {
 import { ABANDONED_SWEEP_ERROR, newSweepId } from './sweep-control.ts';
 import { describeSweepError, sweepErrorCode } from './sweep-errors.ts';
 import { sweepGroups } from './sweep-groups.ts';
+import { sweepLineageNaming } from './sweep-lineage-naming.ts';
 import { sweepSchemas } from './sweep-schemas.ts';
+import { sweepTransformations } from './sweep-transformations.ts';
 
 export interface SweepDeps {
   readonly repositories: Repositories;
@@ -58,6 +61,10 @@ export interface SweepDeps {
   readonly log?: StructuredLog;
   /** A reason to stop now (e.g. "the server is shutting down"), checked between steps; null to go on. */
   readonly stopRequested?: () => string | null;
+  /** Told about each schema change the sweep stores (default: nobody). */
+  readonly schemaChangeNotifier?: SchemaChangeNotifier;
+  /** OPENLINEAGE_URL is set: keep what OpenLineage dataset names need (default false: nothing kept). */
+  readonly lineageNaming?: boolean;
 }
 
 export type SweepStart =
@@ -173,13 +180,20 @@ interface PhaseState {
 /** The phases in order; the listing must complete before anything is deleted or schemas are fetched. */
 async function runPhases(context: SweepContext, state: PhaseState): Promise<void> {
   ensureTime(context, 'starting');
-  await sweepGroups(context);
+  const destinations = await sweepGroups(context);
   const listing = await sweepConnections(context);
   state.listingComplete = true;
   context.findings.optional = await planOptionalRequests(context, state.requestsPerHour);
   await confirmDeletions(context, listing);
   const webhookNote = await checkWebhook(context);
   if (webhookNote !== null) state.remarks.push(webhookNote);
+  if (context.lineageNaming) {
+    const namingNote = await sweepLineageNaming(context, listing, destinations);
+    if (namingNote !== null) state.remarks.push(namingNote);
+  }
+  const transformations = await sweepTransformations(context);
+  if (transformations.note !== null) state.notes.push(transformations.note);
+  if (transformations.remark !== null) state.remarks.push(transformations.remark);
   const schemas = await sweepSchemas(context, listing);
   if (schemas.stoppedBecause !== null) {
     state.notes.push(`schemas: ${schemas.stoppedBecause}; ${schemas.left} left for the next sweeps`);
@@ -223,6 +237,8 @@ async function execute(
     concurrency: deps.concurrency ?? 16,
     schemaRequestBudget: deps.schemaRequestBudget,
     log,
+    schemaChangeNotifier: deps.schemaChangeNotifier ?? noopSchemaChangeNotifier,
+    lineageNaming: deps.lineageNaming ?? false,
     progress: (phase: SweepPhase) => deps.onProgress?.({ id, phase, requests: counter.total, ...tally }),
   });
 

@@ -17,6 +17,8 @@ export interface ConnectionListing {
   readonly versions: Map<string, number | null>;
   /** The connections the listing returned (their schema-relevant facts). */
   readonly seen: Map<string, SchemaCandidate>;
+  /** The listed connections' raw `config`, in memory only (lineage naming picks a few fields from it). */
+  readonly apiConfigs: Map<string, Readonly<Record<string, unknown>>>;
 }
 
 /**
@@ -67,7 +69,12 @@ export const observedAt = (ms: number): ApiObservation => ({
  */
 export async function sweepConnections(context: SweepContext): Promise<ConnectionListing> {
   const known = await context.repositories.connections.readAll();
-  const listing: ConnectionListing = { stored: new Map(), versions: new Map(), seen: new Map() };
+  const listing: ConnectionListing = {
+    stored: new Map(),
+    versions: new Map(),
+    seen: new Map(),
+    apiConfigs: new Map(),
+  };
   for (const [id, item] of known) {
     if (item.value === null) continue;
     listing.stored.set(id, item.value);
@@ -93,6 +100,7 @@ export async function sweepConnections(context: SweepContext): Promise<Connectio
           succeeded_at: api.succeeded_at ?? null,
           edited_at: action?.event === 'edit_connector' ? action.at : null,
         });
+        if (api.config) listing.apiConfigs.set(api.id, api.config);
         await pool.add(async () => {
           const before = context.tally.connections_written;
           await saveFromApi(context, listing, api, observation);

@@ -2,6 +2,7 @@ import type { FivetranClient } from '../fivetran/client.ts';
 import type { ConnectionWriter } from '../ingest/connection-writer.ts';
 import type { StructuredLog } from '../observability/log.ts';
 import type { Repositories } from '../store/repositories.ts';
+import type { SchemaChangeNotifier } from '../tables/schema-change-notifier.ts';
 import type { OptionalRequests } from './sweep-budget.ts';
 
 export type SweepPhase = 'groups' | 'connections' | 'deletions' | 'webhook' | 'schemas' | 'done';
@@ -87,6 +88,10 @@ export interface SweepContext {
   readonly schemaRequestBudget: number;
   readonly progress: (phase: SweepPhase) => void;
   readonly log: StructuredLog;
+  /** Told about each stored schema change record (the `Schema Changed` event deployed, a log line locally). */
+  readonly schemaChangeNotifier: SchemaChangeNotifier;
+  /** OPENLINEAGE_URL is set: keep the config fields dataset names need (see `sweep-lineage-naming.ts`). */
+  readonly lineageNaming: boolean;
 }
 
 /** The sweep must stop (time ran out, or its host is stopping): a listing cut short makes it `failed`. */

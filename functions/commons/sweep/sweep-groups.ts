@@ -16,9 +16,10 @@ function destinationOf(destination: Destination | undefined): GroupDestination |
 /**
  * Groups and their destinations: `GET /v1/groups` and `GET /v1/destinations`, both paged at 1,000 (a
  * destination shares its group's id), instead of one destination request per group. A group without a
- * destination gets `destination: null`. Only groups whose content changed are written.
+ * destination gets `destination: null`. Only groups whose content changed are written. Returns the
+ * destinations by group id (lineage naming reads their `config`).
  */
-export async function sweepGroups(context: SweepContext): Promise<void> {
+export async function sweepGroups(context: SweepContext): Promise<Map<string, Destination>> {
   const { client, tally } = context;
   const groups: Group[] = [];
   for await (const page of client.groupPages()) {
@@ -49,4 +50,5 @@ export async function sweepGroups(context: SweepContext): Promise<void> {
     if (written) tally.items_written++;
   }
   context.progress('groups');
+  return destinations;
 }

@@ -11,6 +11,7 @@ import { summarizeSchemaConfig } from './schema-summary.ts';
 import { remainingOptional } from './sweep-budget.ts';
 import type { ConnectionListing } from './sweep-connections.ts';
 import { ensureTime, type SweepContext, SweepTimeUp } from './sweep-context.ts';
+import { saveDestinationTables } from './sweep-tables.ts';
 
 export interface SchemaPhaseResult {
   /** Schemas still due when the phase ended (budget or time): the next sweeps take them, oldest first. */
@@ -57,7 +58,7 @@ export async function sweepSchemas(
     for (const entry of batch) {
       ensureTime(context, 'fetching schemas');
       await pool.add(async () => {
-        await fetchSchema(context, entry);
+        await fetchSchema(context, entry, listing);
         done++;
         context.progress('schemas');
       });
@@ -87,7 +88,11 @@ export async function sweepSchemas(
   return { left, stoppedBecause };
 }
 
-async function fetchSchema(context: SweepContext, entry: DueSchema): Promise<void> {
+async function fetchSchema(
+  context: SweepContext,
+  entry: DueSchema,
+  listing: ConnectionListing,
+): Promise<void> {
   const base = {
     connection_id: entry.id,
     fetched_at: new Date(context.now()).toISOString(),
@@ -103,6 +108,7 @@ async function fetchSchema(context: SweepContext, entry: DueSchema): Promise<voi
       state: 'present',
       summary: summarizeSchemaConfig(config),
     });
+    await saveDestinationTables(context, listing.stored.get(entry.id), config);
   } catch (error) {
     if (isMissingSchemaConfig(error)) {
       await context.repositories.schemas.save({ ...base, state: 'none', summary: null });

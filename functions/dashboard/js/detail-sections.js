@@ -1,5 +1,5 @@
 // The detail page's sections beyond its head and facts: setup tests, tasks, the sync timeline and stats,
-// schema selection, destination tables, schema changes, recent events, configuration.
+// schema selection, recent events, configuration (destination tables and schema changes: schema-sections.js).
 
 // biome-ignore lint/correctness/noUnusedVariables: read by the page's other scripts (classic scripts share one scope)
 const Sections = (() => {
@@ -186,85 +186,6 @@ const Sections = (() => {
     );
   }
 
-  function tablesSection(tables) {
-    if (tables === null) return null;
-    if (tables instanceof Error)
-      return section(
-        'Destination tables',
-        'tables',
-        el('p', { className: 'muted' }, `could not load: ${tables.message}`),
-      );
-    const items = Array.isArray(tables.items) ? tables.items.slice(0, 1000) : [];
-    if (items.length === 0)
-      return section('Destination tables', 'tables', el('p', { className: 'muted' }, 'none known yet'));
-    const name = (side) => text([side?.schema, side?.table].filter(Boolean).join('.'), 300);
-    const rows = items.map((t) =>
-      el(
-        'tr',
-        {},
-        el('td', {}, el('code', {}, name(t.source))),
-        el('td', {}, el('code', {}, name(t.destination))),
-        el('td', {}, t.enabled === false ? 'no' : 'yes'),
-        el('td', {}, text(t.sync_mode ?? '—', 60)),
-        el('td', {}, String(Array.isArray(t.columns) ? t.columns.length : (t.columns ?? '—'))),
-        el('td', {}, time(t.last_success_at, 'never')),
-      ),
-    );
-    const headRow = el(
-      'tr',
-      {},
-      ['Source', 'Destination', 'Enabled', 'Sync mode', 'Columns', 'Last success'].map((h) =>
-        el('th', { scope: 'col' }, h),
-      ),
-    );
-    return section(
-      'Destination tables',
-      'tables',
-      el(
-        'div',
-        {
-          className: 'table-scroll',
-          tabIndex: 0,
-          attrs: { role: 'region', 'aria-label': 'Destination tables (scrolls sideways when narrow)' },
-        },
-        el('table', { className: 'small' }, el('thead', {}, headRow), el('tbody', {}, rows)),
-      ),
-      tables.next_cursor ? el('p', { className: 'muted' }, `first ${items.length} shown`) : null,
-    );
-  }
-
-  function changesSection(changes) {
-    if (changes === null) return null;
-    if (changes instanceof Error)
-      return section(
-        'Schema changes',
-        'changes',
-        el('p', { className: 'muted' }, `could not load: ${changes.message}`),
-      );
-    const items = Array.isArray(changes.items) ? changes.items.slice(0, 200) : [];
-    if (items.length === 0)
-      return section('Schema changes', 'changes', el('p', { className: 'muted' }, 'none seen'));
-    return section(
-      'Schema changes',
-      'changes',
-      el(
-        'ul',
-        { className: 'plain' },
-        items.map((ch) =>
-          el(
-            'li',
-            {},
-            time(ch.at ?? ch.detected_at ?? ch.changed_at),
-            ' ',
-            el('strong', {}, text(ch.change ?? ch.kind ?? ch.type ?? 'changed', 60)),
-            ' ',
-            el('code', {}, text([ch.schema, ch.table, ch.column].filter(Boolean).join('.'), 300)),
-          ),
-        ),
-      ),
-    );
-  }
-
   function eventsSection(events) {
     if (events instanceof Error)
       return section(
@@ -319,8 +240,6 @@ const Sections = (() => {
     tasks: tasksSection,
     stats: statsSection,
     schema: schemaSection,
-    tables: tablesSection,
-    changes: changesSection,
     events: eventsSection,
     config: configSection,
   };

@@ -132,8 +132,9 @@ const Detail = (() => {
         Sections.tasks(c),
         Sections.stats(c, syncs),
         Sections.schema(c),
-        Sections.tables(data.tables),
-        Sections.changes(data.changes),
+        Lineage.section(c, data.tables, data.transformations ?? null),
+        SchemaSections.tables(data.tables),
+        SchemaSections.changes(data.changes),
         Sections.events(data.events),
         Sections.config(c),
       ),
@@ -158,14 +159,22 @@ const Detail = (() => {
       promise.catch((failure) =>
         failure.kind === 'unauthorized' || failure.kind === 'unreachable' ? Promise.reject(failure) : failure,
       );
-    const [connection, events, syncs, tables, changes] = await Promise.all([
+    const [connection, events, syncs, tables, changes, transformations] = await Promise.all([
       Api.call(Api.connectionPath(id)),
       settle(Api.call(Api.connectionPath(id, '/events?limit=20'))),
       settle(Api.optional(Api.connectionPath(id, '/syncs?limit=100'))),
       settle(Api.optional(`/api/tables?connection_id=${encodeURIComponent(id)}&limit=1000`)),
       settle(Api.optional(Api.connectionPath(id, '/schema-changes?limit=200'))),
+      settle(Api.optional('/api/transformations?limit=1000')),
     ]);
-    return { connection, events, syncs: syncs instanceof Error ? null : syncs, tables, changes };
+    return {
+      connection,
+      events,
+      syncs: syncs instanceof Error ? null : syncs,
+      tables,
+      changes,
+      transformations,
+    };
   }
 
   return { fivetranUrl, render, renderMissing, load };

@@ -19,6 +19,9 @@
     detailJson: '',
     lastOpened: null,
     pages: 1,
+    /** The Tables tab's last search: { asked, page } or { asked, error }, null before one. */
+    tables: null,
+    tablesFor: null,
   };
   let refreshing = null;
   let timer = null;
@@ -31,8 +34,18 @@
   function showScreen(name) {
     $('loading').hidden = name !== 'loading';
     $('auth').hidden = name !== 'auth';
-    $('list-view').hidden = name !== 'app' || Boolean(state.view.connection);
+    const tab = state.view.tab === 'tables' ? 'tables' : 'connections';
+    $('tabs').hidden = name !== 'app' || Boolean(state.view.connection);
+    $('list-view').hidden = name !== 'app' || Boolean(state.view.connection) || tab !== 'connections';
+    $('tables-view').hidden = name !== 'app' || Boolean(state.view.connection) || tab !== 'tables';
     $('detail-view').hidden = name !== 'app' || !state.view.connection;
+    for (const [id, which] of [
+      ['tab-connections', 'connections'],
+      ['tab-tables', 'tables'],
+    ]) {
+      if (which === tab) $(id).setAttribute('aria-current', 'page');
+      else $(id).removeAttribute('aria-current');
+    }
   }
 
   /** Redraws while keeping the keyboard focus on the same row, button or bar (elements are rebuilt). */
@@ -71,11 +84,18 @@
     keepingFocus(() => {
       Status.render(state, handlers);
       state.pages = List.render(state, handlers).pages;
+      if (state.view.tab === 'tables') Tables.render(state, handlers);
       if (state.view.connection) drawDetail();
     });
     const failing = state.connections.filter((c) => c.health === 'failing').length;
     const open = state.detail?.data?.connection;
     document.title = `${failing ? `(${failing} failing) ` : ''}${state.view.connection && open ? `${open.schema || open.id} — ` : ''}Fivetran connections`;
+  }
+
+  /** The Tables tab's search for the name in the URL (again on each refresh: freshness moves). */
+  async function searchTables() {
+    state.tables = await Tables.search(state.view.tq);
+    state.tablesFor = state.view.tq;
   }
 
   async function loadDetail(id) {
@@ -127,6 +147,7 @@
     if (!(g instanceof Error)) state.groups = new Map(g.map((group) => [group.id, group]));
     if (!(s instanceof Error)) state.summary = s;
     if (state.view.connection) await loadDetail(state.view.connection);
+    if (state.view.tab === 'tables') await searchTables();
     Object.assign(state, {
       connections,
       loaded: true,
@@ -165,6 +186,15 @@
     const id = state.view.connection;
     draw();
     if (!state.loaded) return;
+    if (!id && state.view.tab === 'tables' && state.tablesFor !== state.view.tq) {
+      try {
+        await searchTables();
+      } catch (failure) {
+        onFailure(failure);
+        return;
+      }
+      draw();
+    }
     if (!id) {
       if (focus && state.lastOpened)
         document.querySelector(`[data-focus-key="${CSS.escape(`row:${state.lastOpened}`)}"]`)?.focus();
@@ -238,6 +268,20 @@
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
     closeDetail();
+  });
+  for (const [id, tab] of [
+    ['tab-connections', ''],
+    ['tab-tables', 'tables'],
+  ]) {
+    $(id).addEventListener('click', (event) => {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      navigate({ tab });
+    });
+  }
+  $('table-search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    navigate({ tab: 'tables', tq: $('table-search').value.trim().slice(0, 200) });
   });
   $('refresh-now').addEventListener('click', () => refresh());
   $('sweep-now').addEventListener('click', () => Sweep.start(afterSweep, onFailure));

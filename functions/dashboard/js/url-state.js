@@ -28,12 +28,16 @@ const View = (() => {
         : DEFAULT_SORT,
       page: Number.isFinite(page) && page > 1 ? Math.min(page, 100000) : 1,
       connection: clip(p.get('connection')) || null,
+      tab: p.get('tab') === 'tables' ? 'tables' : '',
+      tq: clip(p.get('tq')),
     };
   }
 
   function query(view) {
     const p = new URLSearchParams();
     if (view.connection) p.set('connection', view.connection);
+    if (view.tab) p.set('tab', view.tab);
+    if (view.tab && view.tq) p.set('tq', view.tq);
     if (view.health) p.set('health', view.health);
     if (view.group_id) p.set('group_id', view.group_id);
     if (view.service) p.set('service', view.service);

@@ -129,6 +129,26 @@ export function runtimeScenarios(bundledStack: () => BundledStack): void {
     expect(items[0]?.event).toBe('sync_end');
   });
 
+  it('webhook: a transformation run loads the lazy observers in the bundle; the api lists its health', async () => {
+    // Prepare
+    const body = JSON.stringify({
+      event: 'transformation_run_failed',
+      created: '2026-06-01T10:00:00.000Z',
+      data: { transformation_id: 'e2e_dbt', reason: 'compilation error' },
+    });
+    const headers = { 'X-Fivetran-Signature-256': signBody(body, SIGNING_SECRET) };
+
+    // Act
+    const answer = await http('Webhook', { method: 'POST', url: '/webhooks/fivetran', headers, body });
+    const listed = await http('Api', { method: 'GET', url: '/api/transformations' });
+
+    // Assess
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const items = (JSON.parse(listed.body) as { items: { id: string; health: string }[] }).items;
+    expect(items.find((t) => t.id === 'e2e_dbt')?.health).toBe('failing');
+  });
+
   it('webhook: an unsigned delivery is refused (401) and nothing is written', async () => {
     // Prepare
     const body = syncEnd('e2e_unsigned');

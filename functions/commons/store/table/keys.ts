@@ -20,6 +20,14 @@
  * | alert to send   | `ALERT#<id>`          | `ALERT`           | `ALERTS#DUE` / `<due or lease end>#<id>` (pending only) | `ALERTS#LANE#<lane>` / `<seq>#<id>` (pending only) | — |
  * | alert state     | `CONN#<id>`           | `ALERT_STATE`     | —                               | —                                           | —                            |
  * | channel fault   | `ACCOUNT`             | `ALERT_FAULT#<channel>` | —                         | —                                           | —                            |
+ * | dest. table     | `CONN#<id>`           | `TABLE#<table_id>` | `TABLES` / `<name>#<table_id>` | `TABLES#CONN#<id>` / `<name>#<table_id>`    | `TABLES#NAME#<hash>` / `<name>#<table_id>` |
+ * | table alias     | `CONN#<id>`           | `TABLE_ALIAS#<table_id>` | —                         | —                                           | `TABLES#NAME#<source hash>` / `<name>#<table_id>` |
+ * | table set       | `CONN#<id>`           | `TABLESET`        | —                               | —                                           | —                            |
+ * | schema change   | `CONN#<id>`           | `SCHEMA_CHANGE#<seen_at>#<sweep>` | —               | `SCHEMA_CHANGES#<id>` / `<seen_at>#<sweep>` | —                            |
+ * | transformation  | `TRANSFORMATION#<id>` | `TRANSFORMATION`  | `TRANSFORMATIONS` / `<id>`      | —                                           | —                            |
+ * | lineage event   | `LINEAGE#<event id>`  | `LINEAGE_EVENT`   | `LINEAGE#UNDELIVERED` / `<created>#<id>` | `LINEAGE#DUE` / `<next attempt>#<id>` | —                 |
+ * | lineage naming  | `CONN#<id>` or `GROUP#<id>` | `LINEAGE_NAMING` | `LINEAGE_NAMING` / `<pk>`   | —                                           | —                            |
+ * | Fivetran account| `ACCOUNT`             | `FIVETRAN_ACCOUNT` | —                              | —                                           | —                            |
  *
  * - `<instant>` is an ISO-8601 UTC string from `Date#toISOString` (fixed width), so string order is time
  *   order: events sort by Fivetran's `created` (the receive time when absent), sync runs by start (or end).
@@ -43,6 +51,18 @@
  *   now" and "which message of a lane goes first" are each one small query. A claim moves the item's
  *   `ALERTS#DUE` sort key to its lease end, so a claimed item is out of the due range until its lease expires.
  *   Parts longer than a key allows (hostile ids) are replaced by their SHA-256 (`keyPart`).
+ * - Destination tables are one item each (a connection with 10,000 tables pages). `<name>` is the lower-case
+ *   destination `schema.table`, clipped so the key stays far below DynamoDB's 1 KB sort-key limit; `<hash>` is
+ *   the SHA-256 of the lower-case destination table name (any length fits a partition key). "Who feeds
+ *   `stripe.charge`" is one query of `TABLES#NAME#<hash of charge>`, filtered on the schema. A table whose
+ *   source name differs from its destination name also has an alias copy under the source name's hash, so
+ *   the `table` filter matches either name, as `matchesTableFilter` does. `TABLESET` keeps what the stored
+ *   set left out (`tables_omitted`): the next sweep compares with it (schema changes).
+ * - Lineage events sit in `LINEAGE#DUE` only while pending (by next attempt: the deliverer's claim query)
+ *   and in `LINEAGE#UNDELIVERED` until delivered (by creation: the oldest-undelivered alarm reads one item).
+ * - Lineage naming items hold the few non-secret `config` fields OpenLineage dataset names need (host, port,
+ *   database, …). They are written only when OPENLINEAGE_URL is set and no route ever reads them: the
+ *   connection item's config allow-list stays free of hosts.
  * - Every item carries `schema_version` (see `lib/schema-version.ts`); a change of shape ships with its migration.
  */
 
@@ -68,6 +88,30 @@ export const SWEEP_LEASE_KEY: ItemKey = { pk: 'LEASE', sk: 'SWEEP' };
 export const STATS_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'STATS' };
 export const REGISTERED_WEBHOOK_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'WEBHOOK' };
 export const HEALTH_CHANGES_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'HEALTH_CHANGES' };
+export const FIVETRAN_ACCOUNT_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'FIVETRAN_ACCOUNT' };
+export const tableKey = (connectionId: string, tableId: string): ItemKey => ({
+  pk: `CONN#${connectionId}`,
+  sk: `TABLE#${tableId}`,
+});
+export const tableAliasKey = (connectionId: string, tableId: string): ItemKey => ({
+  pk: `CONN#${connectionId}`,
+  sk: `TABLE_ALIAS#${tableId}`,
+});
+export const tableSetKey = (connectionId: string): ItemKey => ({
+  pk: `CONN#${connectionId}`,
+  sk: 'TABLESET',
+});
+export const schemaChangeKey = (connectionId: string, seenAt: string, sweepId: string): ItemKey => ({
+  pk: `CONN#${connectionId}`,
+  sk: `SCHEMA_CHANGE#${seenAt}#${sweepId}`,
+});
+export const transformationKey = (id: string): ItemKey => ({
+  pk: `TRANSFORMATION#${id}`,
+  sk: 'TRANSFORMATION',
+});
+export const lineageEventKey = (id: string): ItemKey => ({ pk: `LINEAGE#${id}`, sk: 'LINEAGE_EVENT' });
+export const connectionNamingKey = (id: string): ItemKey => ({ pk: `CONN#${id}`, sk: 'LINEAGE_NAMING' });
+export const destinationNamingKey = (id: string): ItemKey => ({ pk: `GROUP#${id}`, sk: 'LINEAGE_NAMING' });
 
 /**
  * A key part that fits DynamoDB's limits (sort keys 1,024 bytes, partition keys 2,048): the value itself
@@ -101,7 +145,7 @@ function index(name: string): GlobalIndexDefinition {
 const BY_KIND = index('gsi1');
 /** gsi2: a narrower listing: connections of one health; one connection's sync runs; one connection's events. */
 const NARROW = index('gsi2');
-/** gsi3: connections of one group. */
+/** gsi3: connections of one group; destination tables by name. */
 const BY_GROUP = index('gsi3');
 
 /** One listing: an index and the partition in it. Items name the listings they belong to with `indexEntry`. */
@@ -143,6 +187,24 @@ export const AccessPatterns = {
     index: NARROW,
     partition: `ALERTS#LANE#${keyPart(lane, 1_500)}`,
   }),
+  allTables: (): AccessPattern => ({ index: BY_KIND, partition: 'TABLES' }),
+  tablesOf: (connectionId: string): AccessPattern => ({
+    index: NARROW,
+    partition: `TABLES#CONN#${connectionId}`,
+  }),
+  /** `nameHash`: `tableNameHash` of a lower-case table name (destination, or source for an alias). */
+  tablesNamed: (nameHash: string): AccessPattern => ({
+    index: BY_GROUP,
+    partition: `TABLES#NAME#${nameHash}`,
+  }),
+  schemaChangesOf: (connectionId: string): AccessPattern => ({
+    index: NARROW,
+    partition: `SCHEMA_CHANGES#${connectionId}`,
+  }),
+  allTransformations: (): AccessPattern => ({ index: BY_KIND, partition: 'TRANSFORMATIONS' }),
+  lineageUndelivered: (): AccessPattern => ({ index: BY_KIND, partition: 'LINEAGE#UNDELIVERED' }),
+  lineageDue: (): AccessPattern => ({ index: NARROW, partition: 'LINEAGE#DUE' }),
+  allLineageNaming: (): AccessPattern => ({ index: BY_KIND, partition: 'LINEAGE_NAMING' }),
 } as const;
 
 /** The index attributes that put an item in a listing, at `sortKey`. */

@@ -8,7 +8,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * - `pk`/`sk`: the item's home (see `keys.ts` for every item kind).
  * - `gsi1`: listings by kind, in a stable order (all connections, all events newest first, sweeps, groups).
  * - `gsi2`: narrower listings (connections by health, a connection's sync runs and events by time).
- * - `gsi3`: connections by group, so a group's connections are read without touching the others.
+ * - `gsi3`: connections by group, so a group's connections are read without touching the others; destination
+ *   tables by name ("who feeds `stripe.charge`").
  * TTL (`expires_at`, epoch seconds) is enabled by the stack; dynalite rejects UpdateTimeToLive, so local
  * mode skips it and reads check expiry themselves.
  */
