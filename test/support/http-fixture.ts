@@ -191,6 +191,8 @@ export function sweepRecord(id: string, startedAt: string, fields: Partial<Sweep
     connections_deleted: 0,
     schema_fetches: 3,
     items_written: 5,
+    connections_skipped: [],
+    connections_skipped_total: 0,
     webhook_active: true,
     error: null,
     error_code: null,

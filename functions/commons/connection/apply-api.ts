@@ -2,6 +2,7 @@ import type { Connection as ApiConnection } from '../fivetran/schemas.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { toInstantMs } from '../lib/instant.ts';
 import { sameConnection } from './apply-event.ts';
+import { boundedNotices, clippedApiConnection } from './bounded-notices.ts';
 import { type Connection, type ConnectionStatus, type FactsAsOf, unknownConnection } from './connection.ts';
 import { allowListedConfig } from './connection-config.ts';
 import { computeHealth } from './health.ts';
@@ -27,8 +28,7 @@ function stateFromApi(
     update_state: api.status?.update_state ?? null,
     is_historical_sync: api.status?.is_historical_sync ?? null,
     rescheduled_for: api.status?.rescheduled_for ?? null,
-    tasks: api.status?.tasks ?? [],
-    warnings: api.status?.warnings ?? [],
+    ...boundedNotices(api.status),
   };
   return {
     status,
@@ -52,9 +52,10 @@ const differs = (a: unknown, b: unknown): boolean => canonicalJson(a) !== canoni
  */
 export function applyApiConnection(
   current: Connection | null,
-  api: ApiConnection,
+  answer: ApiConnection,
   observation: ApiObservation,
 ): Connection {
+  const api = clippedApiConnection(answer);
   const at = observation.observedAtMs;
   const before = current ?? unknownConnection(api.id, observation.nowIso);
   const next: Mutable<Connection> = { ...before };

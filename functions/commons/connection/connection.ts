@@ -1,6 +1,5 @@
 // zod/mini with named imports: this module is on the webhook Lambda's path, whose bundle stays small.
 import {
-  array,
   boolean,
   enum as enumOf,
   type infer as Infer,
@@ -11,9 +10,9 @@ import {
   strictObject,
   string,
   union,
-  unknown,
 } from 'zod/mini';
 import { SCHEMA_VERSION } from '../lib/schema-version.ts';
+import { boundedNoticesShape, NO_NOTICES } from './bounded-notices.ts';
 import { computeHealth, HEALTH_VALUES } from './health.ts';
 
 /**
@@ -45,8 +44,7 @@ export const connectionStatusSchema = strictObject({
   update_state: text,
   is_historical_sync: nullable(boolean()),
   rescheduled_for: text,
-  tasks: array(unknown()),
-  warnings: array(unknown()),
+  ...boundedNoticesShape,
 });
 export type ConnectionStatus = Infer<typeof connectionStatusSchema>;
 
@@ -110,8 +108,7 @@ export const EMPTY_STATUS: ConnectionStatus = {
   update_state: null,
   is_historical_sync: null,
   rescheduled_for: null,
-  tasks: [],
-  warnings: [],
+  ...NO_NOTICES,
 };
 
 /** A connection we know only by its id: every field at its default, no fact behind any of them. */

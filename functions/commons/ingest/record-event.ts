@@ -4,7 +4,9 @@ import { applyEventToSyncRun } from '../connection/sync-run.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { usableId } from '../lib/usable-id.ts';
 import type { IngestRepositories } from '../store/repositories.ts';
+import { ItemTooLargeError } from '../store/table/item-size.ts';
 import type { FivetranEvent } from '../webhook/parse-event.ts';
+import { eventAsApplied, storedEventOf } from './bounded-event.ts';
 import type { ConnectionWriter } from './connection-writer.ts';
 
 export interface RecordedEvent {
@@ -12,6 +14,8 @@ export interface RecordedEvent {
   readonly duplicate: boolean;
   /** The connection after the event, or null for account-level and dummy events. */
   readonly connection: Connection | null;
+  /** Set when the event item could not be stored for its content: the body was quarantined, with why. */
+  readonly quarantined?: string;
 }
 
 /** What the webhook path keeps: events exactly once, unreadable signed bodies raw, probes counted. */
@@ -20,11 +24,14 @@ export interface EventRecorder {
   recordEvent(event: FivetranEvent, id: string, body: Uint8Array): Promise<RecordedEvent>;
   /** Keeps an unreadable signed body as it came, counted once. */
   recordQuarantine(input: { id: string; reason: string; body: Uint8Array }): Promise<{ duplicate: boolean }>;
-  /** Counts an answered creation probe (nothing stored). */
+  /** Counts an answered creation probe (nothing stored): in memory, written at most once a minute. */
   recordProbe(): Promise<void>;
 }
 
 const utf8 = new TextDecoder('utf-8');
+
+/** Answered creation probes reach the table at most this often per process. */
+export const PROBE_FLUSH_INTERVAL_MS = 60_000;
 
 export function eventRecorder(deps: {
   readonly repositories: IngestRepositories;
@@ -45,6 +52,14 @@ export function eventRecorder(deps: {
     await repos.accountStats.touchLastWebhook(ms);
   }
 
+  /**
+   * The creation probe is unsigned, so anyone can send it: it is counted here and the count written at most
+   * once a minute per process (the first at once), never a table write per request. A process that stops
+   * loses at most its last minute of probes, which only ever feed a counter.
+   */
+  let probesPending = 0;
+  let probesFlushedMs = Number.NEGATIVE_INFINITY;
+
   async function applyToSyncRun(event: FivetranEvent, connectionId: string) {
     const syncId = usableId(event.syncId);
     if (syncId === null || (event.event !== 'sync_start' && event.event !== 'sync_end')) return null;
@@ -56,59 +71,95 @@ export function eventRecorder(deps: {
     });
   }
 
+  async function keepQuarantined(input: {
+    id: string;
+    reason: string;
+    body: Uint8Array;
+  }): Promise<{ duplicate: boolean }> {
+    const { id, reason, body } = input;
+    const ms = now();
+    const quarantined = {
+      id,
+      reason,
+      body_base64: Buffer.from(body).toString('base64'),
+      size: body.byteLength,
+      received_at: new Date(ms).toISOString(),
+    };
+    let created: boolean;
+    try {
+      created = await repos.quarantine.putOnce(quarantined);
+    } catch (error) {
+      // Only a body past the webhook limit gets here (the recorder called directly): keep why, not the bytes.
+      if (!(error instanceof ItemTooLargeError)) throw error;
+      created = await repos.quarantine.putOnce({
+        ...quarantined,
+        reason: `${reason}; the body (${body.byteLength} bytes) is too large to keep`,
+        body_base64: '',
+      });
+    }
+    // Count, then mark counted: a crash in between over-counts by one on the retry, never under-counts.
+    const counted = !created && (await repos.quarantine.isCounted(id));
+    if (!counted) {
+      await repos.accountStats.increment('events_quarantined');
+      await repos.quarantine.markCounted(id);
+    }
+    await touchLastWebhook(ms);
+    return { duplicate: !created };
+  }
+
   return {
     async recordEvent(event, id, body) {
       const ms = now();
       const nowIso = new Date(ms).toISOString();
       const connectionId = eventConnectionId(event);
+      const applied = eventAsApplied(event, ms);
       // 1. The event itself, exactly once: everything after it is idempotent and re-run on a duplicate.
-      const created = await repos.events.putOnce(
-        {
-          id,
-          event: event.event,
-          created: event.created,
-          received_at: nowIso,
-          connection_id: event.connectionId,
-          group_id: event.groupId,
-          service: event.service,
-          sync_id: event.syncId,
-          body: utf8.decode(body),
-        },
-        { sortMs: event.createdAtMs ?? ms, connectionId },
-      );
+      let created: boolean;
+      try {
+        created = await repos.events.putOnce(
+          storedEventOf(event, { id, receivedAt: nowIso, body: utf8.decode(body) }),
+          { sortMs: applied.createdAtMs ?? ms, connectionId },
+        );
+      } catch (error) {
+        // Signed, so Fivetran would retry it for a day: kept raw instead, with the reason, never a 503.
+        if (!(error instanceof ItemTooLargeError)) throw error;
+        const kept = await keepQuarantined({ id, reason: error.message, body });
+        return { duplicate: kept.duplicate, connection: null, quarantined: error.message };
+      }
       let connection: Connection | null = null;
       if (connectionId !== null) {
-        // 2. Its sync run, then 3. its connection (the run knows the sync's start and newest end).
-        const run = await applyToSyncRun(event, connectionId);
-        const saved = await writer.save(connectionId, (current) => {
-          const applied = applyEvent(current, event, { nowIso, syncRun: run });
-          return applied?.changed ? applied.connection : null;
-        });
-        connection = saved.after;
+        try {
+          // 2. Its sync run, then 3. its connection (the run knows the sync's start and newest end).
+          const run = await applyToSyncRun(applied, connectionId);
+          const saved = await writer.save(connectionId, (current) => {
+            const result = applyEvent(current, applied, { nowIso, syncRun: run });
+            return result?.changed ? result.connection : null;
+          });
+          connection = saved.after;
+        } catch (error) {
+          // The event is kept; an update that can never be stored must not make Fivetran retry it forever.
+          if (!(error instanceof ItemTooLargeError)) throw error;
+        }
       }
       await touchLastWebhook(ms);
       return { duplicate: !created, connection };
     },
 
-    async recordQuarantine({ id, reason, body }) {
-      const ms = now();
-      const created = await repos.quarantine.putOnce({
-        id,
-        reason,
-        body_base64: Buffer.from(body).toString('base64'),
-        size: body.byteLength,
-        received_at: new Date(ms).toISOString(),
-      });
-      // Count, then mark counted: a crash in between over-counts by one on the retry, never under-counts.
-      const counted = !created && (await repos.quarantine.isCounted(id));
-      if (!counted) {
-        await repos.accountStats.increment('events_quarantined');
-        await repos.quarantine.markCounted(id);
-      }
-      await touchLastWebhook(ms);
-      return { duplicate: !created };
-    },
+    recordQuarantine: keepQuarantined,
 
-    recordProbe: () => repos.accountStats.increment('probes_answered'),
+    async recordProbe() {
+      probesPending++;
+      const ms = now();
+      if (ms - probesFlushedMs < PROBE_FLUSH_INTERVAL_MS) return;
+      probesFlushedMs = ms;
+      const count = probesPending;
+      probesPending = 0;
+      try {
+        await repos.accountStats.increment('probes_answered', count);
+      } catch (error) {
+        probesPending += count;
+        throw error;
+      }
+    },
   };
 }

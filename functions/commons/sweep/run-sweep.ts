@@ -119,6 +119,8 @@ function recordFields(id: string, startedAt: string, tally: SweepTally, counter:
     connections_deleted: tally.connections_deleted,
     schema_fetches: tally.schema_fetches,
     items_written: tally.items_written,
+    connections_skipped: tally.connections_skipped,
+    connections_skipped_total: tally.connections_skipped_total,
     webhook_active: tally.webhook_active,
   };
 }

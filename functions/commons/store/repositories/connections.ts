@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { withBoundedNotices } from '../../connection/bounded-notices.ts';
 import { type Connection, connectionShape, unknownConnection } from '../../connection/connection.ts';
 import { HEALTH_VALUES, type Health } from '../../connection/health.ts';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
@@ -50,7 +51,7 @@ export function decodeConnection(item: StoredItem): Connection {
     String(item.id),
     typeof item.updated_at === 'string' ? item.updated_at : new Date(0).toISOString(),
   );
-  return readFields(connectionShape, item, defaults).value;
+  return readFields(connectionShape, withBoundedNotices(item), defaults).value;
 }
 
 export interface ConnectionRepository {
