@@ -32,7 +32,8 @@ async function hostileProxy(target: string, rewrites: Map<string, Rewrite>) {
       if (name !== 'content-length' && name !== 'content-encoding') headers[name] = value;
     });
     let text = await upstream.text();
-    if (request.url?.startsWith('/v1/connections?') || request.url === '/v1/connections') {
+    const listing = /^\/v1\/(connections|groups)(\?|$)/.test(request.url ?? '');
+    if (listing && upstream.ok) {
       const body = JSON.parse(text) as { data: { items: Json[] } };
       body.data.items = body.data.items.map((item) => rewrites.get(String(item.id))?.(item) ?? item);
       text = JSON.stringify(body);
@@ -61,9 +62,11 @@ describe('a sweep over an account holding oversized, deep and control-character 
     fx = await startSweepFixture({ connections: 12 });
     ids = [...fx.sim.account.connections.keys()];
     const [manyTasks, hugeSchema, deepDetails, controlName] = ids;
+    const [group] = [...fx.sim.account.groups.keys()];
     proxy = await hostileProxy(
       fx.sim.url,
       new Map<string, Rewrite>([
+        [group as string, (item) => ({ ...item, name: 'n'.repeat(450_000) })],
         [
           manyTasks as string,
           (item) =>
@@ -115,6 +118,8 @@ describe('a sweep over an account holding oversized, deep and control-character 
     expect((deepItem.status as Json).warnings).toEqual([{ code: 'deep', message: 'deep' }]);
     expect(JSON.stringify(deepItem)).not.toContain('sk_live');
     expect((await raw(controlName as string)).schema).toContain('\u202e');
+    const groups = await fx.repositories.groups.readAll();
+    expect([...groups.values()].some((g) => g.name?.length === MAX_LABEL_LENGTH)).toBe(true);
     for (const id of ordinary) {
       expect((await raw(id)).schema).toBe(fx.sim.account.connections.get(id)?.schema);
     }
