@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { productHealthNotifier } from '#commons/alerts/health-notifiers';
 import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import type { LocalConfig } from '#commons/config/local-config';
-import { createHttpApp, WEBHOOK_PATH } from '#commons/http/app';
+import { createHttpApp, MANUAL_SWEEP_COOLDOWN_MS, WEBHOOK_PATH } from '#commons/http/app';
 import { startHttpServer } from '#commons/http/node-server';
 import { type ConnectionWriter, connectionWriter } from '#commons/ingest/connection-writer';
 import type { HealthNotifier } from '#commons/ingest/health-notifier';
@@ -35,6 +35,8 @@ export interface LocalServerOptions {
    * server only takes webhooks and serves what the store holds.
    */
   readonly sweeps?: boolean;
+  /** Least time between two manual sweep starts (default 30 s). */
+  readonly manualSweepCooldownMs?: number;
   /** Demo account settings (tests make it smaller or drive its syncs themselves). */
   readonly demo?: Pick<DemoOptions, 'syncEveryMs' | 'groups' | 'connections'>;
 }
@@ -129,6 +131,8 @@ export async function startLocalServer(
       sweepsUnavailable: 'this local server was started without sweeps',
       apiToken: config.apiToken,
       healthz: true,
+      browserGuard: { allowedHosts: [config.host, ...config.allowedHosts] },
+      manualSweepCooldownMs: options.manualSweepCooldownMs ?? MANUAL_SWEEP_COOLDOWN_MS,
       webhook: {
         recorder,
         // A generated secret lives in DATA_DIR, where `webhook register` / `rotate-secret` rewrite it.

@@ -87,7 +87,7 @@ describe('demo mode: npm start without a Fivetran credential', () => {
     expect(probes[0]).toMatchObject({ status: 200, signature: null });
   });
 
-  it('starts a sweep on POST /api/sweeps, and answers 409 while it runs', async () => {
+  it('starts a sweep on POST /api/sweeps, and answers 429 to another within the cool-down', async () => {
     // Prepare: a slower API, so the sweep is still running when the second request comes.
     await server.sweeps?.idle();
     const sim = server.demo?.sim;
@@ -97,15 +97,17 @@ describe('demo mode: npm start without a Fivetran credential', () => {
     const first = await fetch(`${server.url}/api/sweeps`, { method: 'POST' });
     const firstBody = (await first.json()) as { id: string };
     const second = await fetch(`${server.url}/api/sweeps`, { method: 'POST' });
-    const secondBody = (await second.json()) as { id: string };
+    const secondBody = (await second.json()) as { message: string };
     await server.sweeps?.idle();
     if (sim) sim.knobs.latencyMs = 0;
     const sweeps = await get<{ items: { id: string; outcome: string }[] }>('/api/sweeps');
 
     // Assess
     expect(first.status).toBe(202);
-    expect(second.status).toBe(409);
-    expect(secondBody.id).toBe(firstBody.id);
+    // A second manual start within the cool-down is refused before the lease is even asked.
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(secondBody).toMatchObject({ message: expect.stringMatching(/try again/) });
     expect(sweeps.items[0]).toMatchObject({ id: firstBody.id, outcome: 'succeeded' });
   });
 

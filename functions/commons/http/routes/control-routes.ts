@@ -21,7 +21,11 @@ export interface ControlRouteDeps {
   readonly webhook: WebhookReceiver | null;
   readonly onWebhookAnswer?: (answer: WebhookAnswer) => void;
   readonly healthz: boolean;
+  readonly storageFault?: () => Promise<string | null>;
   readonly dashboard: HtmlPage | null;
+  /** Least time between two manual sweep starts; 0 = none. */
+  readonly manualSweepCooldownMs: number;
+  readonly now: () => number;
 }
 
 /**
@@ -29,10 +33,22 @@ export interface ControlRouteDeps {
  * health check and the dashboard (local shells). A route whose dependency is absent is not served.
  */
 export function controlRoutes(deps: ControlRouteDeps) {
+  // A manual sweep costs Fivetran requests from the account's hourly budget: one start per cool-down.
+  let lastManualStartMs = Number.NEGATIVE_INFINITY;
   const startSweep: RouteHandler<Routes['startSweep']> = async () => {
     // 405, not 501: the caller asked this server for something it does not offer; nothing failed here.
     if (!deps.sweeps) throw new HttpError(405, deps.sweepsUnavailable);
+    const waitMs = lastManualStartMs + deps.manualSweepCooldownMs - deps.now();
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      return {
+        status: 429,
+        body: { message: `a sweep was started moments ago; try again in ${seconds} s` },
+        headers: { 'retry-after': String(seconds) },
+      };
+    }
     const started = await deps.sweeps.start();
+    if (started.status === 'started') lastManualStartMs = deps.now();
     return started.status === 'started'
       ? { status: 202, body: { id: started.id } }
       : {
@@ -56,6 +72,8 @@ export function controlRoutes(deps: ControlRouteDeps) {
   const healthz: RouteHandler<Routes['healthz']> | null = deps.healthz
     ? async () => {
         await deps.accountStats.ping();
+        const fault = (await deps.storageFault?.()) ?? null;
+        if (fault !== null) throw new HttpError(503, fault);
         return { status: 200, body: { status: 'ok' } };
       }
     : null;
