@@ -1,4 +1,5 @@
 import { loadEnv } from '#commons/config/env';
+import { terminalSafeOutput } from '#commons/lib/terminal-text';
 import { type CliIo, type Command, EXIT } from './cli-io.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';
@@ -40,7 +41,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 export async function main(argv: readonly string[]): Promise<number> {
   return runCli(argv, {
     env: loadEnv(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Last line of defence: whatever a command prints, no control sequence but our own layout reaches the terminal.
+    stdout: (text) => process.stdout.write(terminalSafeOutput(text)),
+    stderr: (text) => process.stderr.write(terminalSafeOutput(text)),
   });
 }

@@ -8,6 +8,7 @@ import { startHttpServer } from '#commons/http/node-server';
 import { type ConnectionWriter, connectionWriter } from '#commons/ingest/connection-writer';
 import type { HealthNotifier } from '#commons/ingest/health-notifier';
 import { type EventRecorder, eventRecorder } from '#commons/ingest/record-event';
+import { terminalSafe } from '#commons/lib/terminal-text';
 import { lockDataDir } from '#commons/local-store/data-dir-lock';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { createRepositories, type Repositories } from '#commons/store/repositories';
@@ -88,7 +89,9 @@ export async function startLocalServer(
   config: LocalConfig,
   options: LocalServerOptions = {},
 ): Promise<LocalServer> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const sink = options.log ?? ((line: string) => console.log(line));
+  // Lines carry ids, names and messages from Fivetran: no control sequence or bidi override reaches the log.
+  const log = (line: string) => sink(terminalSafe(line));
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = lockDataDir(dataDir);

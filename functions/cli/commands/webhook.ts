@@ -7,6 +7,7 @@ import { createHttpApp } from '#commons/http/app';
 import { startHttpServer } from '#commons/http/node-server';
 import { connectionWriter } from '#commons/ingest/connection-writer';
 import { eventRecorder } from '#commons/ingest/record-event';
+import { terminalSafe } from '#commons/lib/terminal-text';
 import type { Summary } from '#commons/read/summary';
 import { fileSecretSource } from '#commons/webhook-secret/file-secret-source';
 import {
@@ -203,7 +204,8 @@ async function register(
 
 function describeWebhook(webhook: Webhook, ours: boolean): string {
   const scope = webhook.type === 'group' ? `group ${webhook.group_id ?? '?'}` : 'account';
-  return `${ours ? '*' : ' '} ${webhook.id}  ${webhook.active ? 'active  ' : 'DISABLED'}  ${scope}  ${webhook.events?.length ?? 0} events  ${webhook.url ?? '?'}`;
+  const line = `${ours ? '*' : ' '} ${webhook.id}  ${webhook.active ? 'active  ' : 'DISABLED'}  ${scope}  ${webhook.events?.length ?? 0} events  ${webhook.url ?? '?'}`;
+  return terminalSafe(line);
 }
 
 async function status(values: Values, config: LocalConfig, admin: WebhookAdmin, io: CliIo): Promise<number> {
