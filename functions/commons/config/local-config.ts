@@ -64,7 +64,9 @@ function allowedHosts(raw: string | undefined): string[] {
     .filter((entry) => entry !== '');
   for (const host of hosts) {
     if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/.test(host)) {
-      throw new ConfigError(`ALLOWED_HOSTS: "${host.slice(0, 100)}" is not a host name (give e.g. abc.ngrok.app or host:8443)`);
+      throw new ConfigError(
+        `ALLOWED_HOSTS: "${host.slice(0, 100)}" is not a host name (give e.g. abc.ngrok.app or host:8443)`,
+      );
     }
   }
   return hosts;
