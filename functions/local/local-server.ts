@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { productHealthNotifier } from '#commons/alerts/health-notifiers';
 import type { FivetranCredential } from '#commons/config/fivetran-settings';
@@ -93,7 +92,7 @@ export async function startLocalServer(
   // Lines carry ids, names and messages from Fivetran: no control sequence or bidi override reaches the log.
   const log = (line: string) => sink(terminalSafe(line));
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Creates DATA_DIR when missing; a read-only or full one is one line (ConfigError).
   const releaseLock = lockDataDir(dataDir);
   let dynamo: LocalDynamo | null = null;
   try {
@@ -134,6 +133,7 @@ export async function startLocalServer(
       sweepsUnavailable: 'this local server was started without sweeps',
       apiToken: config.apiToken,
       healthz: true,
+      storageFault: () => dynamo?.storageFault() ?? Promise.resolve(null),
       browserGuard: { allowedHosts: [config.host, ...config.allowedHosts] },
       manualSweepCooldownMs: options.manualSweepCooldownMs ?? MANUAL_SWEEP_COOLDOWN_MS,
       webhook: {
