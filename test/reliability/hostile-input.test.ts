@@ -10,7 +10,7 @@ import { tempDataDir } from '../local/server-fixture.ts';
 import { recordFigure } from './support/figures.ts';
 import { httpSend, rawExchange, slowUpload } from './support/raw-http.ts';
 
-const SECRET = 'hostile-input-webhook-secret';
+const SECRET = 'hostile-input-webhook-secret-0123456789abcdef0123';
 const WEBHOOK = '/webhooks/fivetran';
 const LIMIT = MAX_WEBHOOK_BODY_BYTES;
 

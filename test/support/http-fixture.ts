@@ -17,7 +17,7 @@ import { staticSecretSource } from '#commons/webhook-secret/secret-source';
 import { dashboardPage } from '../../functions/dashboard/dashboard-page.ts';
 import { type Core, openCore } from './core.ts';
 
-export const SECRET = 'read-fixture-secret';
+export const SECRET = 'read-fixture-secret-0123456789abcdef0123';
 
 export interface ReadFixture extends Core {
   readonly dynamo: LocalDynamo;

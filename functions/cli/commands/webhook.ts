@@ -39,7 +39,7 @@ const TABLE_OPTIONS = '[--table <name> [--region <r>] [--endpoint <url>]]';
 const USAGE = [
   `fivetran-metadata webhook register --url <https-url> [--group <id>] [--secret-id <credential-arn>] [--webhook-secret-id <arn> --table <name>]`,
   `fivetran-metadata webhook status [--reactivate] [--webhook-id <id>] [--secret-id <credential-arn>] ${TABLE_OPTIONS} [--json]`,
-  `fivetran-metadata webhook rotate-secret [--finish] [--webhook-id <id>] [--secret-id <credential-arn>] [--webhook-secret-id <arn>] ${TABLE_OPTIONS}`,
+  `fivetran-metadata webhook rotate-secret [--finish | --force] [--webhook-id <id>] [--secret-id <credential-arn>] [--webhook-secret-id <arn>] ${TABLE_OPTIONS}`,
 ].join('\n       ');
 
 /** `webhook status` found our webhook disabled (or gone) at Fivetran: deliveries have stopped. */
@@ -56,6 +56,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   reactivate: { type: 'boolean' },
   finish: { type: 'boolean' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -275,7 +276,12 @@ async function rotate(
       'no registered webhook known: run webhook register first, or pass --webhook-id <id>',
     );
   }
-  await rotateWebhookSecret({ admin: admin as WebhookAdmin, secrets, webhookId: ours.id });
+  await rotateWebhookSecret({
+    admin: admin as WebhookAdmin,
+    secrets,
+    webhookId: ours.id,
+    force: values.force === true,
+  });
   io.stdout(
     [
       `Rotated the secret of webhook ${ours.id}: the new one is current in ${secrets.name}, the old one still verifies,`,
