@@ -123,7 +123,7 @@ describe('Store: recordEvent under concurrency, and its housekeeping', () => {
           const base = current ?? unknownConnection('conn_race', '2026-06-01T12:00:00.000Z');
           return {
             ...base,
-            status: { ...base.status, tasks: [...base.status.tasks, { code: `task_${i}` }] },
+            status: { ...base.status, tasks: [...base.status.tasks, { code: `task_${i}`, message: null }] },
           };
         }),
       ),
