@@ -194,6 +194,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium, demo mode (what `
     server = await startLocalServer(loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), {
       sweeps: true,
       demo: { syncEveryMs: 150 },
+      // Each viewport clicks "Sweep now" once, seconds apart; the cool-down has its own tests.
+      manualSweepCooldownMs: 0,
       log: () => {},
     });
   });

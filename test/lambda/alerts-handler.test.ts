@@ -19,7 +19,7 @@ import { lambdaContext, restEvent } from '../support/lambda-fixture.ts';
 
 const ALERT_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:alerts-AbCdEf';
 const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-AbCdEf';
-const SIGNING_SECRET = 'alerts-handler-signing-secret';
+const SIGNING_SECRET = 'alerts-handler-signing-secret-0123456789';
 const secrets = mockClient(SecretsManagerClient);
 const events = mockClient(EventBridgeClient);
 
