@@ -45,9 +45,9 @@ export function wireWebhook(config: LambdaConfigs['webhook']): WebhookReceiver {
 }
 
 /**
- * The product's observers, built on the first event they act on: a sync event builds and does nothing while
- * lineage is off, and OPENLINEAGE_NAMESPACE is validated then (a bad one answers 503 to those events only,
- * logged, until it is fixed). Imported statically: a dynamic `import()` here made esbuild wrap nearly every
+ * The product's observers, built on the first event they act on (while lineage is off, sync events build
+ * and do nothing). OPENLINEAGE_NAMESPACE is validated then: a bad one answers 503 to those events only,
+ * logged, until it is fixed. Imported statically: a dynamic `import()` here made esbuild wrap nearly every
  * module of the bundle in a lazy initialiser, which cost more cold start than the observers' own code.
  */
 function webhookObserver(config: LambdaConfigs['webhook'], table: TableRef): EventObserver {
