@@ -5,9 +5,12 @@ import { AWS_TIMEOUTS, awsClientConfig } from '../aws/client-config.ts';
 import type { LambdaConfigs } from '../config/lambda-config.ts';
 import { lazyObserver } from '../ingest/lazy-observer.ts';
 import { type EventObserver, eventRecorder } from '../ingest/record-event.ts';
+import { productEventObserver } from '../lineage/event-observers.ts';
 import { observedEvent } from '../lineage/observed-events.ts';
+import { parseOpenLineageConfig } from '../lineage/openlineage-config.ts';
 import { logger } from '../observability/logger.ts';
 import { createIngestRepositories } from '../store/ingest-repositories.ts';
+import { createObserverRepositories } from '../store/observer-repositories.ts';
 import { documentClient } from '../store/table/document-client.ts';
 import type { TableRef } from '../store/table/table-ref.ts';
 import type { WebhookReceiver } from '../webhook/receive-webhook.ts';
@@ -42,19 +45,14 @@ export function wireWebhook(config: LambdaConfigs['webhook']): WebhookReceiver {
 }
 
 /**
- * The product's observers, loaded on the first event they act on: the lineage code and its zod shapes stay
- * out of every other delivery's cold start. OPENLINEAGE_NAMESPACE is validated then (a bad one answers 503,
- * logged, until it is fixed).
+ * The product's observers, built on the first event they act on (while lineage is off, sync events build
+ * and do nothing). OPENLINEAGE_NAMESPACE is validated then: a bad one answers 503 to those events only,
+ * logged, until it is fixed. Imported statically: a dynamic `import()` here made esbuild wrap nearly every
+ * module of the bundle in a lazy initialiser, which cost more cold start than the observers' own code.
  */
 function webhookObserver(config: LambdaConfigs['webhook'], table: TableRef): EventObserver {
   const lineage = config.openLineage;
   return lazyObserver(observedEvent({ openLineage: lineage }), async () => {
-    const [{ createObserverRepositories }, { productEventObserver }, { parseOpenLineageConfig }] =
-      await Promise.all([
-        import('../store/observer-repositories.ts'),
-        import('../lineage/event-observers.ts'),
-        import('../lineage/openlineage-config.ts'),
-      ]);
     const parsed =
       lineage === null
         ? null

@@ -1,9 +1,10 @@
 import type { EventObserver } from './record-event.ts';
 
 /**
- * An observer built on the first event it cares about: the webhook function loads the lineage and
- * transformation code (and its shapes) only when such an event comes, so other deliveries' cold starts stay
- * as they were. A failed load is retried on the next event (and fails this delivery: 503, Fivetran retries).
+ * An observer built on the first event it cares about: the webhook function builds the lineage and
+ * transformation observers (and checks their configuration) only when such an event comes, so other
+ * deliveries never depend on them. A failed build is retried on the next event (and fails this delivery:
+ * 503, Fivetran retries).
  */
 export function lazyObserver(
   relevant: (event: string) => boolean,

@@ -1,4 +1,17 @@
-import * as z from 'zod';
+// zod/mini with named imports: the webhook Lambda reads OPENLINEAGE_NAMESPACE with this on its path.
+import {
+  maxLength,
+  NEVER,
+  object,
+  optional,
+  pipe,
+  refine,
+  regex,
+  string,
+  superRefine,
+  transform,
+} from 'zod/mini';
+import type { ParsePayload } from 'zod/v4/core';
 import { ConfigError, type Env } from '../config/env.ts';
 import { isLoopbackHost } from '../config/fivetran-settings.ts';
 import { hasControlCharacters } from './plain-text.ts';
@@ -17,58 +30,65 @@ export interface OpenLineageConfig {
 export const DEFAULT_LINEAGE_PATH = '/api/v1/lineage';
 const MAX_NAMESPACE_LENGTH = 1_024;
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value?.trim() ? value.trim() : undefined));
+const optionalText = pipe(
+  optional(string()),
+  transform((value) => (value?.trim() ? value.trim() : undefined)),
+);
 
-const envSchema = z
-  .object({
-    OPENLINEAGE_URL: optionalText.pipe(
-      z
-        .string()
-        .optional()
-        .transform((value, ctx) => {
-          if (value === undefined) return undefined;
-          let url: URL;
-          try {
-            url = new URL(value);
-          } catch {
-            ctx.addIssue({ code: 'custom', message: 'is not a URL' });
-            return z.NEVER;
-          }
-          if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-            ctx.addIssue({ code: 'custom', message: `must be http(s), got ${url.protocol}` });
-            return z.NEVER;
-          }
-          if (url.username || url.password) {
-            ctx.addIssue({ code: 'custom', message: 'must not carry credentials: use OPENLINEAGE_API_KEY' });
-            return z.NEVER;
-          }
-          if (url.pathname === '/' || url.pathname === '') url.pathname = DEFAULT_LINEAGE_PATH;
-          return url;
-        }),
+/** Fails the transform with one issue, as classic zod's `ctx.addIssue` would (mini's transform has none). */
+function refuse(payload: ParsePayload, input: string, message: string): never {
+  payload.issues.push({ code: 'custom', message, input });
+  return NEVER;
+}
+
+const envSchema = object({
+  OPENLINEAGE_URL: pipe(
+    optionalText,
+    pipe(
+      optional(string()),
+      transform((value, payload) => {
+        if (value === undefined) return undefined;
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          return refuse(payload, value, 'is not a URL');
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+          return refuse(payload, value, `must be http(s), got ${url.protocol}`);
+        }
+        if (url.username || url.password) {
+          return refuse(payload, value, 'must not carry credentials: use OPENLINEAGE_API_KEY');
+        }
+        if (url.pathname === '/' || url.pathname === '') url.pathname = DEFAULT_LINEAGE_PATH;
+        return url;
+      }),
     ),
-    OPENLINEAGE_API_KEY: optionalText.pipe(
-      z
-        .string()
+  ),
+  OPENLINEAGE_API_KEY: pipe(
+    optionalText,
+    optional(
+      string().check(
         // A header value: no whitespace or control characters (they would split or corrupt the header).
-        .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
-        .max(8_192, 'is longer than 8,192 characters')
-        .optional(),
+        regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+        maxLength(8_192, 'is longer than 8,192 characters'),
+      ),
     ),
-    OPENLINEAGE_NAMESPACE: optionalText.pipe(
-      z
-        .string()
-        .max(
-          MAX_NAMESPACE_LENGTH,
-          `is longer than ${MAX_NAMESPACE_LENGTH.toLocaleString('en-US')} characters`,
-        )
-        .refine((value) => !hasControlCharacters(value), 'must not contain control characters')
-        .optional(),
+  ),
+  OPENLINEAGE_NAMESPACE: pipe(
+    optionalText,
+    optional(
+      string().check(
+        // The message is made on failure only: Intl's first use costs ~15 ms, too much for a cold start.
+        maxLength(MAX_NAMESPACE_LENGTH, {
+          error: () => `is longer than ${MAX_NAMESPACE_LENGTH.toLocaleString('en-US')} characters`,
+        }),
+        refine((value) => !hasControlCharacters(value), 'must not contain control characters'),
+      ),
     ),
-  })
-  .superRefine((env, ctx) => {
+  ),
+}).check(
+  superRefine((env, ctx) => {
     if (env.OPENLINEAGE_API_KEY !== undefined && env.OPENLINEAGE_URL === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -89,7 +109,8 @@ const envSchema = z
         message: 'must be https when OPENLINEAGE_API_KEY is set (plain http only to a loopback host)',
       });
     }
-  });
+  }),
+);
 
 /**
  * Reads OPENLINEAGE_URL / OPENLINEAGE_API_KEY / OPENLINEAGE_NAMESPACE. Null when no URL is set (lineage

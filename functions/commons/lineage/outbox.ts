@@ -1,21 +1,36 @@
-import * as z from 'zod';
+// zod/mini with named imports: the outbox item is written on the webhook Lambda's path (its lineage observer).
+import {
+  array,
+  enum as enumOf,
+  type infer as Infer,
+  int,
+  iso,
+  looseObject,
+  maxLength,
+  minLength,
+  nonnegative,
+  nullable,
+  object,
+  string,
+  uuid,
+} from 'zod/mini';
 import type { LineageRunEvent, RunEvent } from './run-events.ts';
 
 export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-const instant = z.iso.datetime({ offset: true });
+const instant = iso.datetime({ offset: true });
 
 /** The stored event: checked for the fields delivery relies on, everything else kept as written. */
-const storedEventSchema = z.looseObject({
-  eventType: z.enum(['START', 'COMPLETE', 'FAIL']),
+const storedEventSchema = looseObject({
+  eventType: enumOf(['START', 'COMPLETE', 'FAIL']),
   eventTime: instant,
-  producer: z.string(),
-  schemaURL: z.string(),
-  run: z.looseObject({ runId: z.uuid() }),
-  job: z.looseObject({ namespace: z.string(), name: z.string() }),
-  inputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })),
-  outputs: z.array(z.looseObject({ namespace: z.string(), name: z.string() })),
+  producer: string(),
+  schemaURL: string(),
+  run: looseObject({ runId: uuid() }),
+  job: looseObject({ namespace: string(), name: string() }),
+  inputs: array(looseObject({ namespace: string(), name: string() })),
+  outputs: array(looseObject({ namespace: string(), name: string() })),
 });
 
 /**
@@ -23,30 +38,30 @@ const storedEventSchema = z.looseObject({
  * only if no item with its `id` exists, so a redelivered webhook adds nothing). Kept after delivery
  * (`delivered`) and after giving up (`dead`): nothing is lost, and the oldest undelivered one is alarmed on.
  */
-export const lineageOutboxItemSchema = z.object({
-  id: z.string().min(1).max(200),
-  status: z.enum(OUTBOX_STATUSES),
+export const lineageOutboxItemSchema = object({
+  id: string().check(minLength(1), maxLength(200)),
+  status: enumOf(OUTBOX_STATUSES),
   event: storedEventSchema,
   created_at: instant,
   /** When the item may next be claimed: due time while pending, lease end while claimed. */
   next_attempt_at: instant,
   /** Failed attempts so far (a deferral behind an earlier event of the same run does not count). */
-  attempts: z.number().int().nonnegative(),
+  attempts: int().check(nonnegative()),
   /** The current claim; a settle with another token is ignored (that claim expired and was re-taken). */
-  lease_token: z.string().max(100).nullable(),
-  delivered_at: instant.nullable(),
-  last_error: z.string().max(500).nullable(),
-  last_status: z.number().int().nullable(),
+  lease_token: nullable(string().check(maxLength(100))),
+  delivered_at: nullable(instant),
+  last_error: nullable(string().check(maxLength(500))),
+  last_status: nullable(int()),
 });
 
-export type LineageOutboxItem = z.infer<typeof lineageOutboxItemSchema>;
+export type LineageOutboxItem = Infer<typeof lineageOutboxItemSchema>;
 
 export function newOutboxItem(built: LineageRunEvent, nowMs: number): LineageOutboxItem {
   const now = new Date(nowMs).toISOString();
   return {
     id: built.id,
     status: 'pending',
-    event: built.event as RunEvent & z.infer<typeof storedEventSchema>,
+    event: built.event as RunEvent & Infer<typeof storedEventSchema>,
     created_at: now,
     next_attempt_at: now,
     attempts: 0,

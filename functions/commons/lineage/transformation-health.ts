@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod/mini with named imports: these shapes are on the webhook Lambda's path (its transformation observer).
+import { enum as enumOf, type infer as Infer, maxLength, nullable, object, string } from 'zod/mini';
 import { toInstantMs } from '../lib/instant.ts';
 
 /** The connection's health words; a transformation uses the same, so one filter reads both. */
@@ -13,20 +14,20 @@ export const TRANSFORMATION_HEALTH_CODES = [
   'running_long',
 ] as const;
 
-export const healthReasonSchema = z.object({
-  code: z.enum(TRANSFORMATION_HEALTH_CODES),
-  message: z.string().max(4_096),
+export const healthReasonSchema = object({
+  code: enumOf(TRANSFORMATION_HEALTH_CODES),
+  message: string().check(maxLength(4_096)),
   /** When the verdict began (kept across re-computations while it holds); null when unknown. */
-  since: z.string().nullable(),
+  since: nullable(string()),
 });
 
-export const transformationHealthSchema = z.object({
-  health: z.enum(TRANSFORMATION_HEALTH_VALUES),
-  health_reason: healthReasonSchema.nullable(),
+export const transformationHealthSchema = object({
+  health: enumOf(TRANSFORMATION_HEALTH_VALUES),
+  health_reason: nullable(healthReasonSchema),
 });
 
-export type TransformationVerdict = z.infer<typeof transformationHealthSchema>;
-export type HealthReason = z.infer<typeof healthReasonSchema>;
+export type TransformationVerdict = Infer<typeof transformationHealthSchema>;
+export type HealthReason = Infer<typeof healthReasonSchema>;
 
 /** The record fields the verdict reads. */
 export interface TransformationHealthInput {

@@ -1,40 +1,50 @@
-import * as z from 'zod';
+// zod/mini with named imports: this shape is on the webhook Lambda's path (its transformation observer).
+import {
+  array,
+  boolean,
+  type infer as Infer,
+  int,
+  maxLength,
+  nonnegative,
+  nullable,
+  number,
+  object,
+  string,
+} from 'zod/mini';
 import { toInstantMs } from '../lib/instant.ts';
 import { clipId, MAX_ID_LENGTH } from '../tables/table-item.ts';
 import type { FivetranEvent } from '../webhook/parse-event.ts';
 import { transformationHealth, transformationHealthSchema } from './transformation-health.ts';
 
-export { TRANSFORMATION_STATUSES } from '../fivetran/transformations.ts';
-
 export const MAX_CONNECTION_IDS = 200;
 export const MAX_OUTPUT_MODELS = 500;
 const MAX_REASON_LENGTH = 4_096;
 
-const id = z.string().max(MAX_ID_LENGTH);
+const id = string().check(maxLength(MAX_ID_LENGTH));
 
 /** A row of `GET /api/transformations` (and the stored item's body; the store adds keys). */
-export const transformationViewSchema = z.object({
+export const transformationViewSchema = object({
   id,
-  name: id.nullable(),
+  name: nullable(id),
   /** `DBT_CORE` or `QUICKSTART`. */
-  type: id.nullable(),
-  status: id.nullable(),
-  paused: z.boolean().nullable(),
-  last_started_at: z.string().nullable(),
-  last_ended_at: z.string().nullable(),
+  type: nullable(id),
+  status: nullable(id),
+  paused: nullable(boolean()),
+  last_started_at: nullable(string()),
+  last_ended_at: nullable(string()),
   /** Connections whose syncs trigger it (integrated or smart-synced schedules). */
-  connection_ids: z.array(id).max(MAX_CONNECTION_IDS),
-  output_model_names: z.array(id).max(MAX_OUTPUT_MODELS),
+  connection_ids: array(id).check(maxLength(MAX_CONNECTION_IDS)),
+  output_model_names: array(id).check(maxLength(MAX_OUTPUT_MODELS)),
   /** Models beyond the bound, counted. */
-  output_models_omitted: z.number().int().nonnegative(),
+  output_models_omitted: int().check(nonnegative()),
   /** The failure reason of the newest failed run we were told (webhook), clipped. */
-  last_failure_reason: z.string().max(MAX_REASON_LENGTH).nullable(),
+  last_failure_reason: nullable(string().check(maxLength(MAX_REASON_LENGTH))),
   /** Instant (ms) of the newest fact behind status/last_*: an older fact never overwrites a newer one. */
-  as_of: z.number().nullable(),
+  as_of: nullable(number()),
   ...transformationHealthSchema.shape,
 });
 
-export type TransformationView = z.infer<typeof transformationViewSchema>;
+export type TransformationView = Infer<typeof transformationViewSchema>;
 
 /**
  * The fields read from `GET /v1/transformations` items (`TransformationResponse` with its DBT_CORE or

@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+// zod/mini with named imports: these shapes are on the webhook Lambda's path (its lineage observer).
+import {
+  array,
+  boolean,
+  type infer as Infer,
+  int,
+  maxLength,
+  nonnegative,
+  nullable,
+  object,
+  regex,
+  string,
+} from 'zod/mini';
 
 /** Ids and names are clipped to this many characters: a hostile configuration cannot grow an item. */
 export const MAX_ID_LENGTH = 1_024;
@@ -7,47 +19,47 @@ export const MAX_ID_LENGTH = 1_024;
 export const clipId = (value: string): string =>
   value.length > MAX_ID_LENGTH ? value.slice(0, MAX_ID_LENGTH) : value;
 
-const id = z.string().max(MAX_ID_LENGTH);
-const count = z.number().int().nonnegative();
+const id = string().check(maxLength(MAX_ID_LENGTH));
+const count = int().check(nonnegative());
 
-export const tableNameSchema = z.object({ schema: id, table: id });
+export const tableNameSchema = object({ schema: id, table: id });
 
-export const tableColumnSchema = z.object({
+export const tableColumnSchema = object({
   /** Source column name, as the schema configuration keys it. */
   name: id,
   destination_name: id,
-  enabled: z.boolean(),
-  hashed: z.boolean(),
-  is_primary_key: z.boolean(),
+  enabled: boolean(),
+  hashed: boolean(),
+  is_primary_key: boolean(),
 });
 
 /**
  * One source table of one connection, where it lands, and what is replicated: the stored table item's body
  * (the store adds its keys). One item per table, so a connection with 10,000 tables pages.
  */
-export const destinationTableSchema = z.object({
+export const destinationTableSchema = object({
   /** SHA-256 (hex) of the connection id and the full source names: fixed length, safe as a sort key. */
-  table_id: z.string().regex(/^[0-9a-f]{64}$/),
+  table_id: string().check(regex(/^[0-9a-f]{64}$/)),
   connection_id: id,
-  group_id: id.nullable(),
-  service: id.nullable(),
+  group_id: nullable(id),
+  service: nullable(id),
   source: tableNameSchema,
   destination: tableNameSchema,
   /** True when a destination name was not in the configuration and was derived (see destination-naming). */
-  destination_derived: z.boolean(),
+  destination_derived: boolean(),
   /** Replicated: the table and its schema both enabled. */
-  enabled: z.boolean(),
-  sync_mode: id.nullable(),
+  enabled: boolean(),
+  sync_mode: nullable(id),
   /** The columns the configuration lists (Fivetran lists those a user configured), or null when none. */
-  columns: z.array(tableColumnSchema).nullable(),
+  columns: nullable(array(tableColumnSchema)),
   /** Columns the configuration listed, and how many of them were left out of `columns` by the bound. */
   columns_total: count,
   columns_omitted: count,
 });
 
-export type TableName = z.infer<typeof tableNameSchema>;
-export type TableColumn = z.infer<typeof tableColumnSchema>;
-export type DestinationTable = z.infer<typeof destinationTableSchema>;
+export type TableName = Infer<typeof tableNameSchema>;
+export type TableColumn = Infer<typeof tableColumnSchema>;
+export type DestinationTable = Infer<typeof destinationTableSchema>;
 
 /** What the API reads beside a table: its connection's freshness and health. */
 export interface TableConnectionFacts {
@@ -56,22 +68,22 @@ export interface TableConnectionFacts {
 }
 
 /** A row of `GET /api/tables`. */
-export const tableViewSchema = z.object({
+export const tableViewSchema = object({
   connection_id: id,
-  group_id: id.nullable(),
-  service: id.nullable(),
+  group_id: nullable(id),
+  service: nullable(id),
   source: tableNameSchema,
   destination: tableNameSchema,
-  enabled: z.boolean(),
-  sync_mode: id.nullable(),
-  columns: z.array(tableColumnSchema).nullable(),
+  enabled: boolean(),
+  sync_mode: nullable(id),
+  columns: nullable(array(tableColumnSchema)),
   columns_total: count,
   columns_omitted: count,
-  last_success_at: z.string().nullable(),
-  health: z.string().nullable(),
+  last_success_at: nullable(string()),
+  health: nullable(string()),
 });
 
-export type TableView = z.infer<typeof tableViewSchema>;
+export type TableView = Infer<typeof tableViewSchema>;
 
 export function toTableView(table: DestinationTable, connection: TableConnectionFacts | null): TableView {
   return {
