@@ -12,10 +12,10 @@ import { loadLambdaConfig } from '#commons/config/lambda-config';
 import { type SweepWiring, wireSweep } from '#commons/deployed/wire-sweep';
 import { logger } from '#commons/observability/logger';
 import { metrics } from '#commons/observability/metrics';
-import { publishSweepMetrics } from '#commons/observability/sweep-metrics';
 import type { SweepRecord } from '#commons/store/repositories/sweeps';
 import { runSweep } from '#commons/sweep/run-sweep';
 import { isSweepId } from '#commons/sweep/sweep-control';
+import { publishSweepMetrics } from '#commons/sweep/sweep-metrics';
 
 /** A sweep that failed: thrown so the asynchronous invocation lands in the failed-work queue. */
 export class SweepFailedError extends Error {

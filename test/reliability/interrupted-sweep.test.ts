@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ABANDONED_SWEEP_ERROR } from '#commons/store/repositories/abandoned-sweep';
 import type { SweepRecord } from '#commons/store/repositories/sweeps';
 import { sweepKey } from '#commons/store/table/keys';
-import { ABANDONED_SWEEP_ERROR } from '#commons/sweep/sweep-control';
 import { manualClock, type SweepFixture, startSweepFixture } from '../sweep/sweep-fixture.ts';
 
 const CONNECTIONS = 1_100;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listSweeps } from '#commons/read/sweeps';
-import { ABANDONED_SWEEP_ERROR } from '#commons/sweep/sweep-control';
+import { ABANDONED_SWEEP_ERROR } from '#commons/store/repositories/abandoned-sweep';
 import { type SweepFixture, startSweepFixture } from './sweep-fixture.ts';
 
 async function records(fx: SweepFixture) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findHeader, parseSecretList, signBody, verifySignature } from '#commons/webhook/signature';
+import { parseSecretList } from '#commons/config/webhook-secret-list';
+import { findHeader, signBody, verifySignature } from '#commons/webhook/signature';
 import { PREVIOUS_TEST_SECRET, syncEndSuccessful, TEST_SECRET } from '../fixtures/webhook-payloads.ts';
 
 const body = Buffer.from(syncEndSuccessful);

@@ -1,4 +1,3 @@
-import { parseSecretList } from '../webhook/signature.ts';
 import { ConfigError, type Env, optionalSetting, setting, text } from './env.ts';
 import {
   type FivetranCredential,
@@ -6,6 +5,7 @@ import {
   fivetranCredential,
   isLoopbackHost,
 } from './fivetran-settings.ts';
+import { parseSecretList } from './webhook-secret-list.ts';
 
 export interface LocalConfig {
   readonly port: number;

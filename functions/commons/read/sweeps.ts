@@ -1,7 +1,7 @@
+import { ABANDONED_SWEEP_ERROR, isAbandonedSweep } from '../store/repositories/abandoned-sweep.ts';
 import type { SweepRecord } from '../store/repositories/sweeps.ts';
 import type { Repositories } from '../store/repositories.ts';
 import type { Page, PageRequest } from '../store/table/query-page.ts';
-import { ABANDONED_SWEEP_ERROR, isAbandonedSweep } from '../sweep/sweep-control.ts';
 
 /** Sweep records newest first, abandoned ones shown `failed`. */
 export async function listSweeps(

@@ -5,6 +5,7 @@ import { CredentialRejectedError } from '../fivetran/errors.ts';
 import { RequestCounter } from '../fivetran/request-counter.ts';
 import type { ConnectionWriter } from '../ingest/connection-writer.ts';
 import { type StructuredLog, silentLog } from '../observability/log.ts';
+import { ABANDONED_SWEEP_ERROR } from '../store/repositories/abandoned-sweep.ts';
 import type { SweepRecord } from '../store/repositories/sweeps.ts';
 import type { Repositories } from '../store/repositories.ts';
 import { noopSchemaChangeNotifier, type SchemaChangeNotifier } from '../tables/schema-change-notifier.ts';
@@ -23,7 +24,7 @@ import {
   type SweepProgress,
   type SweepTally,
 } from './sweep-context.ts';
-import { ABANDONED_SWEEP_ERROR, newSweepId } from './sweep-control.ts';
+import { newSweepId } from './sweep-control.ts';
 import { describeSweepError, sweepErrorCode } from './sweep-errors.ts';
 import { sweepGroups } from './sweep-groups.ts';
 import { sweepLineageNaming } from './sweep-lineage-naming.ts';

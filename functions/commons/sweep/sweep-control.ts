@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { SweepLease } from '../store/repositories/sweep-lease.ts';
 
 /**
  * The port through which `POST /api/sweeps` starts a sweep. Locally it takes the lease and runs the sweep
@@ -35,18 +34,3 @@ const SWEEP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function isSweepId(value: unknown): value is string {
   return typeof value === 'string' && SWEEP_ID.test(value);
 }
-
-/**
- * A `running` record whose sweep no longer holds the lease was abandoned (its process died or timed out):
- * readers show it as `failed`, as the next sweep that takes the lease will record it. Read the lease BEFORE
- * the records: a sweep writes its final record before it releases the lease, so that order never shows a
- * sweep that just finished as abandoned.
- */
-export function isAbandonedSweep(
-  record: { readonly id: string; readonly outcome: string },
-  activeLease: SweepLease | null,
-): boolean {
-  return record.outcome === 'running' && activeLease?.sweep_id !== record.id;
-}
-
-export const ABANDONED_SWEEP_ERROR = 'the sweep stopped before finishing (its lease expired)';

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSecretList } from '../webhook/signature.ts';
+import { parseSecretList } from '../config/webhook-secret-list.ts';
 import { WEBHOOK_SECRET_FILE } from './local-secret-file.ts';
 import type { WebhookSecretSource } from './secret-source.ts';
 

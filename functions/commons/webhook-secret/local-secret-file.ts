@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/env.ts';
-import { parseSecretList } from '../webhook/signature.ts';
+import { parseSecretList } from '../config/webhook-secret-list.ts';
 
 export const WEBHOOK_SECRET_FILE = 'webhook-secret';
 

@@ -1,4 +1,4 @@
-import { parseSecretList } from '../webhook/signature.ts';
+import { parseSecretList } from '../config/webhook-secret-list.ts';
 
 /** Where the webhook signing secrets (current first, then previous) come from. */
 export interface WebhookSecretSource {

@@ -7,7 +7,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../config/env.ts';
-import { parseSecretList } from '../webhook/signature.ts';
+import { parseSecretList } from '../config/webhook-secret-list.ts';
 import { WEBHOOK_SECRET_FILE } from './local-secret-file.ts';
 
 /** A fresh webhook signing secret: 32 random bytes, base64url (no `,`, so it fits a `current,previous` list). */

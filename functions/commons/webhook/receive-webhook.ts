@@ -1,5 +1,5 @@
-import type { EventRecorder } from '../ingest/record-event.ts';
 import type { WebhookSecretSource } from '../webhook-secret/secret-source.ts';
+import type { FivetranEvent } from './parse-event.ts';
 import type { Headers } from './signature.ts';
 import { decideWebhook, MAX_WEBHOOK_BODY_BYTES, type WebhookDecision } from './webhook-decision.ts';
 
@@ -28,8 +28,22 @@ export type WebhookAnswer =
   | (AnswerFacts & { readonly status: 200; readonly body: WebhookAccepted })
   | (AnswerFacts & { readonly status: 401 | 413 | 503; readonly body: { readonly message: string } });
 
+/**
+ * Where accepted deliveries go: the port this room declares and the event recorder (`ingest/`) implements,
+ * so the intake knows nothing of the store.
+ */
+export interface DeliverySink {
+  recordEvent(
+    event: FivetranEvent,
+    id: string,
+    body: Uint8Array,
+  ): Promise<{ readonly duplicate: boolean; readonly quarantined?: string }>;
+  recordQuarantine(input: { id: string; reason: string; body: Uint8Array }): Promise<unknown>;
+  recordProbe(): Promise<void>;
+}
+
 export interface WebhookReceiver {
-  readonly recorder: EventRecorder;
+  readonly recorder: DeliverySink;
   readonly secrets: WebhookSecretSource;
   /** Told about failures behind a 503 or a best-effort step; never given secrets or bodies. */
   readonly onError?: (error: unknown, step: 'secrets' | 'store' | 'probe-count') => void;

@@ -1,6 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SweepMetric } from '../observability/metric-names.ts';
 import type { SweepRecord } from '../store/repositories/sweeps.ts';
-import { SweepMetric } from './metric-names.ts';
 
 /**
  * A finished sweep's metrics. `SweepSucceeded` counts every sweep whose listing completed (`succeeded` or
