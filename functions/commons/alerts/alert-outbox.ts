@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { AlertOutboxRepository } from '../store/repositories/alert-outbox.ts';
 import { channelAccepts } from './alert-channels.ts';
 import type { AlertIntent } from './alert-intent.ts';
 import { alertMessageSchema, CHANNEL_NAMES, type ChannelName, channelNameSchema } from './alert-model.ts';
@@ -53,28 +54,16 @@ export interface ChannelFault {
   readonly since: string;
 }
 
-export interface AlertOutbox {
-  /**
-   * Stores new items. An id already present is left alone, except a pending unclaimed item, which takes the
-   * new message and due time (a settled state re-planned on each suppressed change); its lane and seq stay.
-   */
+/**
+ * The alert core's outbox: the table's operations on ids as they are (cancel, settle, retry, give up), and
+ * the ones that carry items and channels in the alert shapes.
+ */
+export interface AlertOutbox
+  extends Pick<AlertOutboxRepository, 'cancel' | 'markDelivered' | 'scheduleRetry' | 'markDead'> {
+  /** Stores new items (a pending unclaimed one with the same id takes the newer message and due time). */
   enqueue(items: readonly NewOutboxItem[], now: Date): Promise<void>;
-  /** Marks pending, unclaimed items `cancelled` (a held change replaced by a flapping message). */
-  cancel(ids: readonly string[], now: Date): Promise<void>;
-  /**
-   * Up to `limit` items to send now: pending, due by `now`, not leased, and each the lowest `seq` among the
-   * pending items of its lane (so at most one per lane). Each is leased until `now + leaseMs`; a deliverer
-   * that dies leaves the lease to expire and the item is claimed again.
-   */
+  /** Up to `limit` items due by `now`, each the first pending of its lane, leased until `now + leaseMs`. */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<AlertOutboxItem[]>;
-  markDelivered(id: string, now: Date): Promise<void>;
-  /** Back to pending, lease released, not before `dueAt`. */
-  scheduleRetry(
-    id: string,
-    retry: { attempts: number; dueAt: Date; error: string },
-    now: Date,
-  ): Promise<void>;
-  markDead(id: string, failure: { attempts: number; error: string }, now: Date): Promise<void>;
   channelFault(channel: ChannelName): Promise<ChannelFault | null>;
   /** Records a fault; true when it is news (no fault with this status for this endpoint yet). */
   recordChannelFault(fault: ChannelFault): Promise<boolean>;

@@ -199,15 +199,14 @@ export function transformationEventFact(
   };
 }
 
-/** Applies a webhook fact to the record (a record is created if the sweep has not seen it yet). */
-export function applyTransformationEvent(
-  current: TransformationView | null,
-  fact: TransformationEventFact,
-  nowMs: number,
-): TransformationView {
-  const base: Omit<TransformationView, 'health' | 'health_reason'> = current ?? {
-    id: fact.transformation_id,
-    name: fact.name,
+/** A transformation known by its id (and maybe its name) only: every other fact still unknown. */
+export function unknownTransformation(
+  id: string,
+  name: string | null,
+): Omit<TransformationView, 'health' | 'health_reason'> {
+  return {
+    id,
+    name,
     type: null,
     status: null,
     paused: null,
@@ -219,6 +218,16 @@ export function applyTransformationEvent(
     last_failure_reason: null,
     as_of: null,
   };
+}
+
+/** Applies a webhook fact to the record (a record is created if the sweep has not seen it yet). */
+export function applyTransformationEvent(
+  current: TransformationView | null,
+  fact: TransformationEventFact,
+  nowMs: number,
+): TransformationView {
+  const base: Omit<TransformationView, 'health' | 'health_reason'> =
+    current ?? unknownTransformation(fact.transformation_id, fact.name);
   // An older or repeated fact changes nothing: deliveries come in any order and more than once.
   if (current && current.as_of !== null && fact.at_ms <= current.as_of) return current;
   const record = {

@@ -1,21 +1,13 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { withBoundedNotices } from '../../connection/bounded-notices.ts';
 import { type Connection, connectionShape, unknownConnection } from '../../connection/connection.ts';
 import { HEALTH_VALUES, type Health } from '../../connection/health.ts';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
 import { readFields } from '../../lib/tolerant-object.ts';
-import { usableId } from '../../lib/usable-id.ts';
 import { AccessPatterns, connectionKey, indexEntry } from '../table/keys.ts';
 import { allOf, type Page, type PageRequest, queryPage } from '../table/query-page.ts';
-import { queryPartition } from '../table/query-partition.ts';
 import type { TableRef } from '../table/table-ref.ts';
-import {
-  type KnownItem,
-  type StoredItem,
-  updateVersioned,
-  VERSION_ATTRIBUTE,
-  type VersionedResult,
-} from '../table/versioned-update.ts';
+import { versionedItems } from '../table/versioned-items.ts';
+import type { KnownItem, StoredItem, VersionedResult } from '../table/versioned-update.ts';
 import { countConnectionsByHealth, type HealthCounts } from './health-counts.ts';
 
 export type DeletedFilter = 'false' | 'true' | 'any';
@@ -94,30 +86,13 @@ export function connectionRepository(
   table: TableRef,
   options: { readonly maxAttempts: number },
 ): ConnectionRepository {
-  const versioned = { ...table, maxAttempts: options.maxAttempts };
   return {
-    async get(id) {
-      if (usableId(id) === null) return null;
-      const { Item } = await table.client.send(
-        new GetCommand({ TableName: table.tableName, Key: connectionKey(id) }),
-      );
-      return Item ? decodeConnection(Item) : null;
-    },
-
-    update(id, plan, known) {
-      return updateVersioned(
-        versioned,
-        connectionKey(id),
-        decodeConnection,
-        (current) => {
-          const next = plan(current);
-          return next === null
-            ? null
-            : { value: next, item: connectionItem({ ...next, schema_version: SCHEMA_VERSION }) };
-        },
-        known,
-      );
-    },
+    ...versionedItems(table, options, {
+      key: connectionKey,
+      decode: decodeConnection,
+      toItem: (next) => connectionItem({ ...next, schema_version: SCHEMA_VERSION }),
+      listing: AccessPatterns.allConnections,
+    }),
 
     list(filters, page) {
       const { health, group_id, service, deleted } = filters;
@@ -153,21 +128,6 @@ export function connectionRepository(
         page,
         decode: decodeConnection,
       });
-    },
-
-    async readAll() {
-      const connections = new Map<string, KnownItem<Connection>>();
-      for await (const items of queryPartition(table, AccessPatterns.allConnections())) {
-        for (const item of items) {
-          const connection = decodeConnection(item);
-          const version = item[VERSION_ATTRIBUTE];
-          connections.set(connection.id, {
-            value: connection,
-            version: typeof version === 'number' ? version : null,
-          });
-        }
-      }
-      return connections;
     },
 
     countByHealth: () => countConnectionsByHealth(table, HEALTH_VALUES),
