@@ -1,7 +1,7 @@
 import { Annotations, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { AlertDelivery } from './constructs/alert-delivery.ts';
+import { ALERTS_ERRORS_NOTE, AlertDelivery } from './constructs/alert-delivery.ts';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';
 import { FivetranSecrets } from './constructs/fivetran-secrets.ts';
@@ -133,19 +133,30 @@ export class FivetranMetadataStack extends Stack {
         })
       : undefined;
 
+    // Every function's errors and throttles are alarmed on and graphed, the optional ones too.
+    const watched = {
+      webhook,
+      api,
+      sweep,
+      ...(alerting ? { alerts: alerting.function } : {}),
+      ...(lineage ? { lineage: lineage.deliverer } : {}),
+    };
     const alarms = new OperationalAlarms(this, 'Alarms', {
       topic: alarmTopic,
-      functions: { webhook, api, sweep, ...(lineage ? { lineage: lineage.deliverer } : {}) },
+      functions: watched,
+      errorNotes: { alerts: ALERTS_ERRORS_NOTE },
       stage: metadataApi.restApi.deploymentStage,
       failureQueue,
       sweepRate,
       webhookSilenceHours: options.webhookSilenceHours,
     });
     const { dashboard } = new OperationsDashboard(this, 'Operations', {
-      functions: { webhook, api, sweep },
+      functions: watched,
       stage: metadataApi.restApi.deploymentStage,
       failureQueue,
-      alarms: alarms.alarms,
+      alarms: [...alarms.alarms, ...(alerting?.alarms ?? []), ...(lineage ? [lineage.alarm] : [])],
+      alerts: alerting !== undefined,
+      lineage: lineage !== undefined,
     });
 
     addStackOutputs(this, {

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { AlertMetric, type AlertMetricName } from '../functions/commons/alerts/alert-metrics.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../functions/commons/observability/constants.ts';
 import {
   LineageMetric,
@@ -21,7 +22,10 @@ export const METRIC_NAMES = [...Object.values(WebhookMetric), ...Object.values(S
 /** Published only where the OpenLineage deliverer is deployed (the `openLineageUrl` option). */
 export const LINEAGE_METRIC_NAMES = Object.values(LineageMetric);
 
-export type MetricName = WebhookMetricName | SweepMetricName | LineageMetricName;
+/** Published only where alert channels are configured (the `alertChannels` option). */
+export const ALERT_METRIC_NAMES = Object.values(AlertMetric);
+
+export type MetricName = WebhookMetricName | SweepMetricName | LineageMetricName | AlertMetricName;
 
 /** A product metric summed over `period` (`WebhookActive` is a 0/1 gauge: its dashboard graph uses Minimum). */
 export function productMetric(name: MetricName, period: Duration = Duration.minutes(5)): Metric {

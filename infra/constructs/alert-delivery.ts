@@ -37,6 +37,10 @@ export const ALERT_SECRET_PLACEHOLDER = {
   PAGERDUTY_ROUTING_KEY: '',
 } as const;
 
+/** The alerts function's errors alarm (kept with the other functions' in OperationalAlarms) says this. */
+export const ALERTS_ERRORS_NOTE =
+  'The alerts function failed (the table did not answer, or a timeout). Nothing is lost: the next pass retries. Read its log group.';
+
 /** An undelivered alert waiting longer than this past its due time raises the overdue alarm. */
 export const ALERT_OVERDUE_SECONDS = 30 * 60;
 
@@ -188,12 +192,6 @@ export class AlertDelivery extends Construct {
       alertMetric(AlertMetric.AlertsMisconfigured, Stats.SUM),
       1,
       'The alerts function cannot read its settings: the alert secret is not the JSON it expects, holds a malformed URL or key, or cannot be read. Its log names the problem (never the values).',
-    );
-    add(
-      'alerts-errors',
-      this.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
-      1,
-      'The alerts function failed (the table did not answer, or a timeout). Nothing is lost: the next pass retries. Read its log group.',
     );
   }
 }

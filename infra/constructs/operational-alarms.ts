@@ -14,6 +14,8 @@ export const SIGNATURE_INVALID_SPIKE = 10;
 export interface OperationalAlarmsProps {
   readonly topic: EncryptedTopic;
   readonly functions: Readonly<Record<string, IFunction>>;
+  /** What a failure of that function means beyond "read its log", appended to its errors alarm. */
+  readonly errorNotes?: Readonly<Record<string, string>>;
   readonly stage: Stage;
   readonly failureQueue: IQueue;
   readonly sweepRate: Duration;
@@ -48,7 +50,9 @@ export class OperationalAlarms extends Construct {
         metric: fn.metricErrors({ period: fiveMinutes, statistic: Stats.SUM }),
         threshold: 1,
         comparison: atLeastOne,
-        description: `The ${name} function failed (uncaught error or timeout). Read its log group (the API stage keeps X-Ray traces of the request).`,
+        description:
+          props.errorNotes?.[name] ??
+          `The ${name} function failed (uncaught error or timeout). Read its log group (the API stage keeps X-Ray traces of the request).`,
       });
       this.add(`${name}-throttles`, {
         metric: fn.metricThrottles({ period: fiveMinutes, statistic: Stats.SUM }),

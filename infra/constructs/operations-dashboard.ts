@@ -12,18 +12,26 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type MetricName, productMetric } from '../product-metrics.ts';
+import {
+  ALERT_METRIC_NAMES,
+  LINEAGE_METRIC_NAMES,
+  type MetricName,
+  productMetric,
+} from '../product-metrics.ts';
 
 export interface OperationsDashboardProps {
   readonly functions: Readonly<Record<string, IFunction>>;
   readonly stage: Stage;
   readonly failureQueue: IQueue;
   readonly alarms: readonly Alarm[];
+  /** Whether the alerts function and the OpenLineage deliverer are deployed: their metrics get a row. */
+  readonly alerts: boolean;
+  readonly lineage: boolean;
 }
 
 const PERIOD = Duration.minutes(5);
 
-/** One dashboard: alarm states first, then webhooks, sweeps, the read API, and the functions. */
+/** One dashboard: alarm states first, then webhooks, sweeps, the read API, the functions, alerts and lineage. */
 export class OperationsDashboard extends Construct {
   readonly dashboard: Dashboard;
 
@@ -115,6 +123,11 @@ export class OperationsDashboard extends Construct {
         }),
       ],
     ];
+    const optional = [
+      ...(props.alerts ? [product('Alerts (Slack, Teams, PagerDuty)', ALERT_METRIC_NAMES)] : []),
+      ...(props.lineage ? [product('OpenLineage delivery', LINEAGE_METRIC_NAMES)] : []),
+    ];
+    if (optional.length > 0) rows.push(optional);
     for (const row of rows) this.dashboard.addWidgets(...row);
   }
 }

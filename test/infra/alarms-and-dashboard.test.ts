@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AlertMetric } from '../../functions/commons/alerts/alert-metrics.ts';
 import { SIGNATURE_INVALID_SPIKE } from '../../infra/constructs/operational-alarms.ts';
-import { METRIC_NAMES } from '../../infra/product-metrics.ts';
+import { ALERT_METRIC_NAMES, LINEAGE_METRIC_NAMES, METRIC_NAMES } from '../../infra/product-metrics.ts';
 import { buildStack, logicalIdOf, STACK_ID } from './stack-fixture.ts';
 
 interface AlarmProps {
@@ -69,6 +69,7 @@ describe('Alarms', () => {
         'alerts-overdue',
         'alerts-misconfigured',
         'alerts-errors',
+        'alerts-throttles',
       ].sort(),
     );
     for (const props of byName.values()) {
@@ -78,7 +79,7 @@ describe('Alarms', () => {
   });
 
   it('watches errors and throttles of each function', () => {
-    for (const fn of ['Webhook', 'Api', 'Sweep']) {
+    for (const fn of ['Webhook', 'Api', 'Sweep', 'Alerts']) {
       // Prepare
       const functionRef = { Ref: logicalIdOf(template, 'AWS::Lambda::Function', fn) };
 
@@ -226,5 +227,28 @@ describe('Dashboard', () => {
     for (const name of METRIC_NAMES) expect(body).toContain(`\\"${name}\\"`);
     expect(body).toContain('alarm');
     expect(JSON.stringify(outputs.DashboardUrl?.Value)).toContain('#dashboards:name=');
+  });
+
+  it('graphs the alerts function and the lineage deliverer where they are deployed, and shows their alarms', () => {
+    // Prepare
+    const bodyOf = (template: Template) =>
+      JSON.stringify(
+        Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody,
+      );
+    const withLineage = buildStack({ openLineageUrl: 'https://marquez.example/api/v1/lineage' }).template;
+
+    // Act
+    const body = bodyOf(withLineage);
+    const withoutOptions = bodyOf(buildStack({ alertChannels: 'none' }).template);
+
+    // Assess
+    for (const name of [...ALERT_METRIC_NAMES, ...LINEAGE_METRIC_NAMES])
+      expect(body).toContain(`\\"${name}\\"`);
+    // The alarm widget names every alarm of the stack (by its logical id, CloudFormation fills in the ARN).
+    for (const alarm of Object.keys(withLineage.findResources('AWS::CloudWatch::Alarm')))
+      expect(body).toContain(alarm);
+    expect(body).toContain(logicalIdOf(withLineage, 'AWS::Lambda::Function', 'Alerts'));
+    for (const name of [...ALERT_METRIC_NAMES, ...LINEAGE_METRIC_NAMES])
+      expect(withoutOptions).not.toContain(`\\"${name}\\"`);
   });
 });
