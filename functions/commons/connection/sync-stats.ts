@@ -157,7 +157,17 @@ export function foldRun(
   options: FoldOptions = {},
 ): SyncLedger | null {
   const entry = contribution(run);
-  if (entry === null || dayOf(entry.end_ms) < windowStartDay(nowMs)) return ledger;
+  return entry === null ? ledger : foldEntry(ledger, entry, nowMs, options);
+}
+
+/** `foldRun` for a run already reduced to its contribution. */
+export function foldEntry(
+  ledger: SyncLedger | null,
+  entry: LedgerRun,
+  nowMs: number,
+  options: FoldOptions = {},
+): SyncLedger | null {
+  if (dayOf(entry.end_ms) < windowStartDay(nowMs)) return ledger;
   const current = ledger ?? EMPTY_LEDGER;
   const known = current.recent.find((r) => r.sync_id === entry.sync_id);
   if (known && sameRun(known, entry)) return ledger;
@@ -173,6 +183,28 @@ export function foldRun(
     gapFrom = gapFrom === null ? newestBefore : Math.min(gapFrom, newestBefore);
   }
   return { ...current, days, recent, gap_from: gapFrom };
+}
+
+/**
+ * The ledger counted afresh from a set of runs (each `sync_id` once): what a backfill writes after reading a
+ * connection's runs of the window, so whatever the folding on the way missed (an end that arrived after a
+ * newer one) is counted again. `keep` keeps the bookkeeping fields of the ledger it replaces.
+ */
+export function ledgerFromRuns(
+  runs: readonly FinishedRun[],
+  nowMs: number,
+  keep: Pick<SyncLedger, 'history_at' | 'gap_from'>,
+): SyncLedger {
+  const entries = new Map<string, LedgerRun>();
+  for (const run of runs) {
+    const entry = contribution(run);
+    if (entry !== null) entries.set(entry.sync_id, entry);
+  }
+  let ledger: SyncLedger | null = { ...EMPTY_LEDGER, ...keep };
+  for (const entry of [...entries.values()].sort((a, b) => a.end_ms - b.end_ms)) {
+    ledger = foldEntry(ledger, entry, nowMs);
+  }
+  return { ...(ledger ?? EMPTY_LEDGER), ...keep };
 }
 
 /** The 7-day figures the detail shows (and, summed over the account, the summary). */
@@ -234,4 +266,29 @@ export function syncStatsOf(ledger: SyncLedger | null, nowMs: number): SyncStats
 /** The newest run end the ledger knows (ms), or null. */
 export function newestRunEnd(ledger: SyncLedger | null): number | null {
   return ledger?.recent[0]?.end_ms ?? null;
+}
+
+/**
+ * A backfill's recount, reconciled with the stored roll-up: runs the stored one knows that the recount did
+ * not see (a webhook's, folded meanwhile) are folded in, and a day the stored roll-up counted higher keeps its
+ * own figures (its runs may have expired from the table sooner than the 7 days: EVENT_RETENTION_DAYS).
+ */
+export function reconcileLedger(
+  recount: SyncLedger,
+  stored: SyncLedger | null,
+  countedIds: ReadonlySet<string>,
+  nowMs: number,
+): SyncLedger {
+  let ledger: SyncLedger = recount;
+  for (const entry of stored?.recent ?? []) {
+    if (!countedIds.has(entry.sync_id)) ledger = foldEntry(ledger, entry, nowMs) ?? ledger;
+  }
+  const from = windowStartDay(nowMs);
+  const byDay = new Map(ledger.days.map((d) => [d.day, d]));
+  for (const day of stored?.days ?? []) {
+    if (day.day < from) continue;
+    const counted = byDay.get(day.day);
+    if (counted === undefined || counted.runs < day.runs) byDay.set(day.day, day);
+  }
+  return { ...ledger, days: [...byDay.values()].sort((a, b) => a.day - b.day) };
 }
