@@ -25,7 +25,7 @@ const CONCURRENCY = 16;
 const CONNECTIONS = 50;
 const SYNCS_PER_CONNECTION = 5;
 const ROUNDS = 2;
-const SECRET = 'bench-webhook-secret';
+const SECRET = 'bench-webhook-secret-0123456789abcdef0123';
 
 interface Prepared {
   readonly body: string;

@@ -10,7 +10,7 @@ const PAYLOAD =
   '{"event":"sync_end","created":"2026-05-22T00:06:08.638Z","connector_type":"google_cloud_postgresql","connector_id":"assimilate_seem","connector_name":"ftar_pg","sync_id":"b4703f73-6315-4e22-8d7a-3bfb18b2fed2","destination_group_id":"inappropriate_implode","data":{"status":"SUCCESSFUL"}}';
 
 export default async function run(): Promise<void> {
-  const secret = 'bench-secret-current';
+  const secret = 'bench-secret-current-0123456789abcdef0123';
   const body = Buffer.from(PAYLOAD);
   const headers = { 'X-Fivetran-Signature-256': signBody(body, secret) };
   const secrets = [secret, 'bench-secret-previous'];

@@ -18,7 +18,7 @@ import { eventStream } from '../../test/reliability/support/event-stream.ts';
 import { sendLikeFivetran } from '../../test/reliability/support/fivetran-sender.ts';
 import { summarise } from '../stats.ts';
 
-const SECRET = 'load-bench-webhook-secret';
+const SECRET = 'load-bench-webhook-secret-0123456789abcdef0123';
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX_LOADER = pathToFileURL(resolve(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 

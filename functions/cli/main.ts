@@ -1,4 +1,5 @@
 import { loadEnv } from '#commons/config/env';
+import { terminalSafeOutput } from '#commons/lib/terminal-text';
 import { type CliIo, type Command, EXIT } from './cli-io.ts';
 import { alertsCommand } from './commands/alerts.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -60,7 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 export async function main(argv: readonly string[]): Promise<number> {
   return runCli(argv, {
     env: loadEnv(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // Last line of defence: whatever a command prints, no control sequence but our own layout reaches the terminal.
+    stdout: (text) => process.stdout.write(terminalSafeOutput(text)),
+    stderr: (text) => process.stderr.write(terminalSafeOutput(text)),
   });
 }

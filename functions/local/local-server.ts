@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hasAlertChannels } from '#commons/alerts/alert-config';
 import { productHealthNotifier } from '#commons/alerts/health-notifiers';
@@ -6,11 +5,12 @@ import { type LocalAlerts, type LocalAlertsOptions, localAlerts } from '#commons
 import { loggingSchemaChangeNotifier } from '#commons/alerts/schema-change-events';
 import type { FivetranCredential } from '#commons/config/fivetran-settings';
 import type { LocalConfig } from '#commons/config/local-config';
-import { createHttpApp, WEBHOOK_PATH } from '#commons/http/app';
+import { createHttpApp, MANUAL_SWEEP_COOLDOWN_MS, WEBHOOK_PATH } from '#commons/http/app';
 import { startHttpServer } from '#commons/http/node-server';
 import { type ConnectionWriter, connectionWriter } from '#commons/ingest/connection-writer';
 import type { HealthNotifier } from '#commons/ingest/health-notifier';
 import { type EventRecorder, eventRecorder } from '#commons/ingest/record-event';
+import { terminalSafe } from '#commons/lib/terminal-text';
 import { type DeliveryLoop, startDeliveryLoop } from '#commons/lineage/delivery-loop';
 import { productEventObserver } from '#commons/lineage/event-observers';
 import type { OpenLineageConfig } from '#commons/lineage/openlineage-config';
@@ -41,6 +41,8 @@ export interface LocalServerOptions {
    * server only takes webhooks and serves what the store holds.
    */
   readonly sweeps?: boolean;
+  /** Least time between two manual sweep starts (default 30 s). */
+  readonly manualSweepCooldownMs?: number;
   /** Demo account settings (tests make it smaller or drive its syncs themselves). */
   readonly demo?: Pick<DemoOptions, 'syncEveryMs' | 'groups' | 'connections'>;
   /** Alert settings (`parseAlertConfig`); with a channel configured the server plans and delivers alerts. */
@@ -102,9 +104,11 @@ export async function startLocalServer(
   config: LocalConfig,
   options: LocalServerOptions = {},
 ): Promise<LocalServer> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const sink = options.log ?? ((line: string) => console.log(line));
+  // Lines carry ids, names and messages from Fivetran: no control sequence or bidi override reaches the log.
+  const log = (line: string) => sink(terminalSafe(line));
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Creates DATA_DIR when missing; a read-only or full one is one line (ConfigError).
   const releaseLock = lockDataDir(dataDir);
   let dynamo: LocalDynamo | null = null;
   try {
@@ -162,6 +166,9 @@ export async function startLocalServer(
       sweepsUnavailable: 'this local server was started without sweeps',
       apiToken: config.apiToken,
       healthz: true,
+      storageFault: () => dynamo?.storageFault() ?? Promise.resolve(null),
+      browserGuard: { allowedHosts: [config.host, ...config.allowedHosts] },
+      manualSweepCooldownMs: options.manualSweepCooldownMs ?? MANUAL_SWEEP_COOLDOWN_MS,
       webhook: {
         recorder,
         // A generated secret lives in DATA_DIR, where `webhook register` / `rotate-secret` rewrite it.

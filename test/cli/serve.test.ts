@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
 import { type Serving, serve, startServe } from '../../functions/cli/commands/serve.ts';
@@ -54,6 +55,24 @@ describe('CLI serve over a deployed table (dynalite standing in for DynamoDB)', 
     expect(webhook.status).toBe(404);
     expect(sweep.status).toBe(405);
     expect(((await sweep.json()) as { message: string }).message).toMatch(/read-only: sweeps run in AWS/);
+  });
+
+  it('answers no web page under another name (DNS rebinding): 421 for a foreign Host, loopback served', async () => {
+    // Prepare
+    const { port } = new URL(serving.url);
+    const get = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/api/connections', headers: { host } }, (answer) => {
+          answer.resume();
+          resolve(answer.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+
+    // Act / Assess
+    expect(await get('attacker.example')).toBe(421);
+    expect(await get(`localhost:${port}`)).toBe(200);
   });
 
   it('runs as a command until Ctrl-C, printing its address', async () => {

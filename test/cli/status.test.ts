@@ -244,3 +244,68 @@ describe('CLI status without a running server', () => {
     expect(run.err()).toMatch(/^status: could not reach AWS to read table t in eu-west-1 \(ECONNREFUSED\)/);
   });
 });
+
+describe('CLI status over names and reasons that carry terminal control sequences', () => {
+  let fx: ReadFixture;
+  let env: Record<string, string>;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  beforeAll(async () => {
+    fx = await startReadFixture({ apiToken: 'tok', mode: 'live' });
+    const hostile = connection('c\u001b[2Kx', { health: 'failing' });
+    await saveConnections(fx.writer, [
+      {
+        ...hostile,
+        schema: 'pg\u001b]52;c;aGk=\u0007\u202egnp',
+        service: 'post\u009b2Jgres',
+        last_completed_sync: {
+          ...(hostile.last_completed_sync as NonNullable<typeof hostile.last_completed_sync>),
+          reason: 'reset\nforged: all healthy\u2066',
+        },
+      },
+    ]);
+    const { port } = new URL(fx.url);
+    env = {
+      HOST: '127.0.0.1',
+      PORT: port,
+      API_TOKEN: 'tok',
+      DATA_DIR: join(tmpdir(), 'fivetran-metadata-none'),
+    };
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('prints them escaped: no clipboard write, line erase, bidi override or forged line reaches the terminal', async () => {
+    // Prepare
+    const run = capture(env);
+
+    // Act
+    const code = await status(['--all', '--color'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    const ourColours = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g');
+    const withoutOurColours = run.out().replace(ourColours, '');
+    expect(withoutOurColours).not.toMatch(ACTIVE);
+    expect(withoutOurColours).toContain('pg\\u001b]52;c;aGk=\\u0007\\u202egnp');
+    expect(withoutOurColours).toContain('reset\\u000aforged');
+    expect(withoutOurColours.split('\n').some((line) => line.startsWith('forged'))).toBe(false);
+  });
+
+  it('answers --json with the same values, DEL, C1 and bidi characters escaped', async () => {
+    // Prepare
+    const run = capture(env);
+
+    // Act
+    const code = await status(['--json', '--all'], run.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(run.out().trimEnd()).not.toMatch(ACTIVE);
+    const parsed = JSON.parse(run.out());
+    expect(parsed.connections[0].schema).toBe('pg\u001b]52;c;aGk=\u0007\u202egnp');
+    expect(parsed.connections[0].service).toBe('post\u009b2Jgres');
+  });
+});

@@ -262,5 +262,29 @@ describe('CLI webhook against the simulator', () => {
         ['sync_end', 200],
       ]);
     });
+
+    it('refuses a second rotation before --finish (it would drop a secret Fivetran may retry with), unless --force', async () => {
+      // Prepare: a rotation under way.
+      expect((await cli('rotate-secret')).code).toBe(0);
+      const during = secretFile();
+
+      // Act
+      const again = await cli('rotate-secret');
+      const unchanged = secretFile();
+      const forced = await cli('rotate-secret', '--force');
+      const afterForce = secretFile();
+      await cli('rotate-secret', '--finish');
+
+      // Assess
+      expect(during).toHaveLength(2);
+      expect(again.code).toBe(1);
+      expect(again.err.trim().split('\n')).toHaveLength(1);
+      expect(again.err).toMatch(/previous rotation is not finished.*--finish.*--force/);
+      expect(unchanged).toEqual(during);
+      expect(forced.code).toBe(0);
+      expect(afterForce[1]).toBe(during[0]);
+      expect(afterForce).not.toContain(during[1]);
+      expect(ourWebhook()?.secret).toBe(afterForce[0]);
+    });
   });
 });

@@ -14,6 +14,7 @@ describe('Function: loadLocalConfig', () => {
     expect(config).toEqual({
       port: 3000,
       host: '127.0.0.1',
+      allowedHosts: [],
       apiToken: null,
       dataDir: '.data',
       fivetranApiUrl: 'https://api.fivetran.com',
@@ -36,7 +37,7 @@ describe('Function: loadLocalConfig', () => {
       FIVETRAN_API_URL: 'http://127.0.0.1:4000/',
       FIVETRAN_API_KEY: 'key',
       FIVETRAN_API_SECRET: 'secret',
-      FIVETRAN_WEBHOOK_SECRET: 'current,previous',
+      FIVETRAN_WEBHOOK_SECRET: 'current-secret-0123456789abcdef0123,previous-secret-0123456789abcdef0123',
       SWEEP_INTERVAL_MINUTES: '5',
       SCHEMA_REQUEST_BUDGET: '0',
       EVENT_RETENTION_DAYS: '7',
@@ -47,7 +48,7 @@ describe('Function: loadLocalConfig', () => {
       host: '0.0.0.0',
       fivetranApiUrl: 'http://127.0.0.1:4000',
       fivetranCredential: { apiKey: 'key', apiSecret: 'secret' },
-      webhookSecrets: ['current', 'previous'],
+      webhookSecrets: ['current-secret-0123456789abcdef0123', 'previous-secret-0123456789abcdef0123'],
       sweepIntervalMinutes: 5,
       schemaRequestBudget: 0,
       eventRetentionDays: 7,
@@ -62,6 +63,18 @@ describe('Function: loadLocalConfig', () => {
     [{ FIVETRAN_API_URL: 'not a url' }, /not a URL/],
     [{ FIVETRAN_API_KEY: 'only-key' }, /both FIVETRAN_API_KEY and FIVETRAN_API_SECRET/],
     [{ FIVETRAN_WEBHOOK_SECRET: 'a, b' }, /FIVETRAN_WEBHOOK_SECRET/],
+    [
+      { ALLOWED_HOSTS: 'https://tunnel.example.net/' },
+      /ALLOWED_HOSTS: "https:\/\/tunnel.example.net\/" is not a host name/,
+    ],
+    [
+      { FIVETRAN_WEBHOOK_SECRET: 'Str0ngRandomSecret,1' },
+      /secret 1 of 2 .* at least 32; the value looks like one secret split at its comma/,
+    ],
+    [
+      { FIVETRAN_WEBHOOK_SECRET: 'x'.repeat(31) },
+      /the secret is 31 characters; each webhook secret must be at least 32/,
+    ],
     [{ SWEEP_INTERVAL_MINUTES: '0' }, /SWEEP_INTERVAL_MINUTES/],
   ])('refuses %j with a one-line ConfigError', (env, message) => {
     // Act & Assess

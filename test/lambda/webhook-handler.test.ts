@@ -10,7 +10,7 @@ import { forwardDocumentClient, httpApiEvent, lambdaContext, restEvent } from '.
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 
-const ROTATED_SECRET = 'whsec-test-rotated';
+const ROTATED_SECRET = 'whsec-test-rotated-0123456789abcdef0123';
 const signed = (body: string, secret = TEST_SECRET) => ({
   'X-Fivetran-Signature-256': signBody(body, secret),
 });

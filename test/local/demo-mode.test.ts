@@ -87,7 +87,7 @@ describe('demo mode: npm start without a Fivetran credential', () => {
     expect(probes[0]).toMatchObject({ status: 200, signature: null });
   });
 
-  it('starts a sweep on POST /api/sweeps, and answers 409 while it runs', async () => {
+  it('starts a sweep on POST /api/sweeps, and answers 409 with its id to another while it runs', async () => {
     // Prepare: a slower API, so the sweep is still running when the second request comes.
     await server.sweeps?.idle();
     const sim = server.demo?.sim;
@@ -104,6 +104,7 @@ describe('demo mode: npm start without a Fivetran credential', () => {
 
     // Assess
     expect(first.status).toBe(202);
+    // Within the cool-down, while the first still runs: the contract's 409, naming it (the CLI follows it).
     expect(second.status).toBe(409);
     expect(secondBody.id).toBe(firstBody.id);
     expect(sweeps.items[0]).toMatchObject({ id: firstBody.id, outcome: 'succeeded' });

@@ -303,7 +303,10 @@ describe('Local server with API_TOKEN', () => {
   let server: LocalServer;
 
   beforeAll(async () => {
-    server = await startServer(data.dir, { API_TOKEN: 'token-123', FIVETRAN_WEBHOOK_SECRET: 'env-secret' });
+    server = await startServer(data.dir, {
+      API_TOKEN: 'token-123',
+      FIVETRAN_WEBHOOK_SECRET: 'env-secret-0123456789abcdef0123-456789',
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -327,7 +330,11 @@ describe('Local server with API_TOKEN', () => {
     };
 
     // Assess
-    expect(server.webhookSecret).toMatchObject({ source: 'environment', current: 'env-secret', path: null });
+    expect(server.webhookSecret).toMatchObject({
+      source: 'environment',
+      current: 'env-secret-0123456789abcdef0123-456789',
+      path: null,
+    });
     expect(delivered.status).toBe(200);
     expect(results.none.status).toBe(401);
     expect(results.none.headers.get('www-authenticate')).toBe('Bearer');

@@ -80,7 +80,7 @@ describe('deployed: only the webhook is reachable without AWS credentials', () =
 describe('local: loopback by default, and a token required anywhere else', () => {
   const data = tempDataDir();
   const TOKEN = 'access-control-token-7f3a';
-  const SECRET = 'access-control-webhook-secret';
+  const SECRET = 'access-control-webhook-secret-0123456789abcdef0123';
   let open: LocalServer;
 
   beforeAll(async () => {

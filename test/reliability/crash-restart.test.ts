@@ -9,7 +9,7 @@ import { eventStream } from './support/event-stream.ts';
 import { recordFigure } from './support/figures.ts';
 import { type SendReport, sendLikeFivetran } from './support/fivetran-sender.ts';
 
-const SECRET = 'crash-test-webhook-secret';
+const SECRET = 'crash-test-webhook-secret-0123456789abcdef0123';
 const KILL_AFTER_ACKS = 100;
 
 async function getJson(url: string): Promise<Record<string, unknown>> {

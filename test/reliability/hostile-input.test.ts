@@ -10,7 +10,7 @@ import { tempDataDir } from '../local/server-fixture.ts';
 import { recordFigure } from './support/figures.ts';
 import { httpSend, rawExchange, slowUpload } from './support/raw-http.ts';
 
-const SECRET = 'hostile-input-webhook-secret';
+const SECRET = 'hostile-input-webhook-secret-0123456789abcdef0123';
 const WEBHOOK = '/webhooks/fivetran';
 const LIMIT = MAX_WEBHOOK_BODY_BYTES;
 
@@ -225,7 +225,7 @@ describe('hostile input over the local server HTTP route', () => {
 
   it('answers a request target of `//` with a 4xx, not a 500', async () => {
     // Act
-    const answer = await rawExchange(port, 'GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const answer = await rawExchange(port, 'GET // HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
 
     // Assess
     expect(answer.status).toBeLessThan(500);
@@ -237,23 +237,23 @@ describe('hostile input over the local server HTTP route', () => {
     const good = signBody(body, SECRET);
     const requests = [
       // A second signature smuggled in through a line break inside a header value.
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nX-Note: a\rX-Fivetran-Signature-256: ${good}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nX-Note: a\nX-Fivetran-Signature-256: ${good}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Note: a\rX-Fivetran-Signature-256: ${good}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Note: a\nX-Fivetran-Signature-256: ${good}\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
       // Two signature lines: ambiguous, so refused.
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nX-Fivetran-Signature-256: ${good}\r\nX-Fivetran-Signature-256: ${'0'.repeat(64)}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Fivetran-Signature-256: ${good}\r\nX-Fivetran-Signature-256: ${'0'.repeat(64)}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
       // Conflicting framing (request smuggling shape).
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde`,
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n`,
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999999999999\r\n\r\n`,
       // 64 KiB of headers (Node's limit is 16 KiB).
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(64 * 1024)}\r\nContent-Length: 2\r\n\r\n{}`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'b'.repeat(64 * 1024)}\r\nContent-Length: 2\r\n\r\n{}`,
       // A thousand small headers (10 KB in all: within Node's size limit, so served; Node's parser has been
       // seen to answer 431 to it under load, which is as good: refused cleanly, never a 5xx).
-      `GET /api/summary HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 1000 }, (_, i) => `X-H${i}: v\r\n`).join('')}\r\n`,
+      `GET /api/summary HTTP/1.1\r\nHost: 127.0.0.1\r\n${Array.from({ length: 1000 }, (_, i) => `X-H${i}: v\r\n`).join('')}\r\n`,
       'NOT-HTTP\r\n\r\n',
-      `GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
-      `POST ${WEBHOOK} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nab\r\n0\r\n\r\n`,
+      `GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      `POST ${WEBHOOK} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nab\r\n0\r\n\r\n`,
     ];
 
     // Act

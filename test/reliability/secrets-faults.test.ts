@@ -117,7 +117,7 @@ describe('secrets faults', () => {
   describe('webhook Lambda, Secrets Manager unavailable', () => {
     it('answers 503 (never crashes) while it cannot read the secret, and keeps every delivery once it can', async () => {
       // Prepare: down from the cold start; back after 40 attempts.
-      const secret = 'sm-outage-webhook-secret';
+      const secret = 'sm-outage-webhook-secret-0123456789abcdef0123';
       const sm = fakeSecretsManager({ [WEBHOOK_ARN]: secret });
       sm.state.down = true;
       const handler = await webhookHandler();
@@ -153,7 +153,7 @@ describe('secrets faults', () => {
 
     it('keeps accepting deliveries from its cache while Secrets Manager is down after a warm start', async () => {
       // Prepare
-      const secret = 'sm-cached-webhook-secret';
+      const secret = 'sm-cached-webhook-secret-0123456789abcdef0123';
       const sm = fakeSecretsManager({ [WEBHOOK_ARN]: secret });
       const handler = await webhookHandler();
       const stream = eventStream({ deliveries: 30, connections: 3, seed: 'sm-cached', prefix: 'smcache' });

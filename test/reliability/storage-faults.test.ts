@@ -7,7 +7,7 @@ import { type SendReport, sendLikeFivetran } from './support/fivetran-sender.ts'
 import { type Item, itemsOfKind, scanTable, sorted } from './support/table-snapshot.ts';
 import { webhookRoute } from './support/webhook-route.ts';
 
-const SECRET = 'reliability-storage-secret';
+const SECRET = 'reliability-storage-secret-0123456789abcdef0123';
 /** 300 deliveries over 10 connections: ~285 distinct events, 5% duplicates, 5% out of order. */
 const stream = eventStream({ deliveries: 300, connections: 10, seed: 'storage-faults' });
 

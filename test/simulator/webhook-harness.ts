@@ -8,7 +8,7 @@ import {
 } from '../../functions/simulator/simulator.ts';
 import { type Received, type Receiver, startReceiver } from './receiver.ts';
 
-export const SECRET = 'whsec-simulated-0123456789';
+export const SECRET = 'whsec-simulated-0123456789abcdef0123';
 export const EVENTS = [
   'sync_start',
   'sync_end',

@@ -18,7 +18,7 @@ import { staticSecretSource } from '#commons/webhook-secret/secret-source';
 import { dashboardPage } from '../../functions/dashboard/dashboard-page.ts';
 import { type Core, openCore } from './core.ts';
 
-export const SECRET = 'read-fixture-secret';
+export const SECRET = 'read-fixture-secret-0123456789abcdef0123';
 
 export interface ReadFixture extends Core {
   readonly dynamo: LocalDynamo;
@@ -196,6 +196,8 @@ export function sweepRecord(id: string, startedAt: string, fields: Partial<Sweep
     connections_deleted: 0,
     schema_fetches: 3,
     items_written: 5,
+    connections_skipped: [],
+    connections_skipped_total: 0,
     webhook_active: true,
     error: null,
     error_code: null,

@@ -58,6 +58,8 @@ describe('one sweep at a time', () => {
       connections_deleted: 0,
       schema_fetches: 0,
       items_written: 0,
+      connections_skipped: [],
+      connections_skipped_total: 0,
       webhook_active: null,
       error: null,
       error_code: null,

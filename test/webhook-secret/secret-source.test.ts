@@ -36,23 +36,26 @@ function source(values: string[]) {
 
 describe('Function: readThroughSecretSource over Powertools Parameters', () => {
   afterEach(() => secretsManager.reset());
+  const A = 'secret-a-0123456789abcdef0123456789';
+  const B = 'secret-b-0123456789abcdef0123456789';
+  const NEW = 'secret-new-0123456789abcdef01234567';
 
   it('reads once, then serves Powertools’ cache', async () => {
     // Prepare
-    const { secrets, reads } = source(['a', 'b']);
+    const { secrets, reads } = source([A, B]);
 
     // Act
     const first = await secrets.current();
     const cached = await secrets.current();
 
     // Assess
-    expect([first, cached]).toEqual([['a'], ['a']]);
+    expect([first, cached]).toEqual([[A], [A]]);
     expect(reads()).toBe(1);
   });
 
   it('re-reads past the cache at most every 30 s, and only reports a changed secret', async () => {
     // Prepare
-    const { secrets, reads, advance } = source(['a', 'new,a', 'new,a']);
+    const { secrets, reads, advance } = source([A, `${NEW},${A}`, `${NEW},${A}`]);
     await secrets.current();
 
     // Act
@@ -63,12 +66,12 @@ describe('Function: readThroughSecretSource over Powertools Parameters', () => {
     const unchanged = await secrets.reread();
 
     // Assess
-    expect(rotated).toEqual(['new', 'a']);
+    expect(rotated).toEqual([NEW, A]);
     expect(tooSoon).toBeNull();
     expect(unchanged).toBeNull();
     expect(reads()).toBe(3);
     // The forced read refreshed the cache: later plain reads see the rotated secret without another call.
-    expect(await secrets.current()).toEqual(['new', 'a']);
+    expect(await secrets.current()).toEqual([NEW, A]);
     expect(reads()).toBe(3);
   });
 

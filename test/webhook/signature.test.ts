@@ -146,8 +146,28 @@ describe('Function: findHeader', () => {
 describe('Function: parseSecretList', () => {
   it('reads current and previous secrets in order', () => {
     // Act & Assess
-    expect(parseSecretList('new-secret,old-secret')).toEqual(['new-secret', 'old-secret']);
-    expect(parseSecretList('only')).toEqual(['only']);
+    expect(parseSecretList('new-secret-0123456789abcdef0123456,old-secret-0123456789abcdef0123456')).toEqual([
+      'new-secret-0123456789abcdef0123456',
+      'old-secret-0123456789abcdef0123456',
+    ]);
+    expect(parseSecretList('only-secret-0123456789abcdef012345')).toEqual([
+      'only-secret-0123456789abcdef012345',
+    ]);
+  });
+
+  it('refuses any secret under 32 characters, naming which and its length, never its value', () => {
+    // Act
+    const attempt = () => parseSecretList('Str0ngRandomSecret,1');
+
+    // Assess
+    expect(attempt).toThrow(
+      /secret 1 of 2 \(current\) is 18 characters.*looks like one secret split at its comma/,
+    );
+    expect(() => parseSecretList(`${'x'.repeat(32)},1`)).toThrow(
+      /secret 2 of 2 \(previous\) is 1 characters/,
+    );
+    expect(() => parseSecretList('Str0ngRandomSecret,1')).not.toThrow(/Str0ng/);
+    expect(parseSecretList('y'.repeat(32))).toEqual(['y'.repeat(32)]);
   });
 
   it.each([[''], [' padded'], ['a,'], ['a, b'], ['a,b,c']])('rejects %j at start-up', (value) => {

@@ -51,7 +51,8 @@ export async function startServe(options: ServeOptions): Promise<Serving> {
     tableName: options.tableName,
     region: options.region,
     endpoint: options.endpoint,
-    app: { dashboard: dashboardPage() },
+    // A web page must not read the operator's table through this server (DNS rebinding): loopback Host only.
+    app: { dashboard: dashboardPage(), browserGuard: { allowedHosts: [HOST] } },
   });
   let server: HttpServer | null = null;
   try {

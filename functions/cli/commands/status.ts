@@ -2,6 +2,7 @@ import { ConfigError } from '#commons/config/env';
 import { loadLocalConfig } from '#commons/config/local-config';
 import type { ConnectionView } from '#commons/connection/connection';
 import { HEALTH_VALUES, type Health } from '#commons/connection/health';
+import { terminalSafe } from '#commons/lib/terminal-text';
 import type { Summary } from '#commons/read/summary';
 import type { GroupView } from '#commons/store/repositories/groups';
 import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts';
@@ -109,7 +110,7 @@ export function renderStatus(
     `Connections:  ${summary.connections_total} (${counts})${summary.connections_deleted ? ` · ${summary.connections_deleted} deleted` : ''}`,
     `Last sweep:   ${
       sweep
-        ? `${sweep.outcome} ${ago(sweep.finished_at ?? sweep.started_at, options.now)} · ${sweep.connections_seen} connections · ${sweep.requests.total} requests${sweep.error ? ` · ${sweep.error}` : ''}`
+        ? `${sweep.outcome} ${ago(sweep.finished_at ?? sweep.started_at, options.now)} · ${sweep.connections_seen} connections · ${sweep.requests.total} requests${sweep.error ? ` · ${terminalSafe(sweep.error)}` : ''}`
         : 'none yet'
     }`,
     `Webhooks:     last ${summary.last_webhook_at ? ago(summary.last_webhook_at, options.now) : 'never'} · ${
@@ -118,9 +119,9 @@ export function renderStatus(
         : summary.webhook_active === false
           ? paint(
               'failing',
-              `our webhook ${webhook.webhook_id} is DISABLED at Fivetran: run fivetran-metadata webhook status --reactivate`,
+              `our webhook ${terminalSafe(webhook.webhook_id)} is DISABLED at Fivetran: run fivetran-metadata webhook status --reactivate`,
             )
-          : `our webhook ${webhook.webhook_id} ${summary.webhook_active ? 'active' : 'not checked yet'}`
+          : `our webhook ${terminalSafe(webhook.webhook_id)} ${summary.webhook_active ? 'active' : 'not checked yet'}`
     } · ${summary.events_quarantined} quarantined`,
     '',
   ];
@@ -144,16 +145,21 @@ export function renderStatus(
     const rows = sorted.map((c) => {
       const completed = c.last_completed_sync;
       const group = c.group_id ? groups.get(c.group_id) : undefined;
-      // The verdict's own reason (a failing row never shows a bare SUCCESSFUL without saying why).
-      const reason = c.health_reason ? `${c.health_reason.code}: ${c.health_reason.message}` : '';
+      // The verdict's own reason (a failing row never shows a bare SUCCESSFUL without saying why). Every
+      // cell but the verdicts came from Fivetran: no control sequence reaches the terminal.
+      const reason = terminalSafe(
+        c.health_reason ? `${c.health_reason.code}: ${c.health_reason.message}` : '',
+      );
       return [
         c.health,
-        c.schema ?? c.id,
-        c.service ?? '—',
-        group
-          ? `${group.name ?? group.id}${group.destination?.service ? ` (${group.destination.service})` : ''}`
-          : (c.group_id ?? '—'),
-        completed?.status ?? 'never',
+        terminalSafe(c.schema ?? c.id),
+        terminalSafe(c.service ?? '—'),
+        terminalSafe(
+          group
+            ? `${group.name ?? group.id}${group.destination?.service ? ` (${group.destination.service})` : ''}`
+            : (c.group_id ?? '—'),
+        ),
+        terminalSafe(completed?.status ?? 'never'),
         ago(completed?.ended_at, options.now),
         reason.length > 70 ? `${reason.slice(0, 69)}…` : reason,
       ];
@@ -219,7 +225,8 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
     ]);
     const connections = lists.flat();
     if (json) {
-      io.stdout(`${JSON.stringify({ source: opened.description, summary, connections })}\n`);
+      // JSON escapes C0 controls itself; DEL, C1 and bidi characters are escaped here (still valid JSON).
+      io.stdout(`${terminalSafe(JSON.stringify({ source: opened.description, summary, connections }))}\n`);
     } else {
       const colour = values['no-color']
         ? false

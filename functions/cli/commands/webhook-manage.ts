@@ -1,6 +1,7 @@
 import { ConfigError } from '#commons/config/env';
 import type { LocalConfig } from '#commons/config/local-config';
 import type { Webhook } from '#commons/fivetran/schemas';
+import { terminalSafe } from '#commons/lib/terminal-text';
 import type { Summary } from '#commons/read/summary';
 import {
   finishRotation,
@@ -55,7 +56,10 @@ async function registeredWebhook(
 
 function describeWebhook(webhook: Webhook, ours: boolean): string {
   const scope = webhook.type === 'group' ? `group ${webhook.group_id ?? '?'}` : 'account';
-  return `${ours ? '*' : ' '} ${webhook.id}  ${webhook.active ? 'active  ' : 'DISABLED'}  ${scope}  ${webhook.events?.length ?? 0} events  ${webhook.url ?? '?'}`;
+  // Ids and the URL came from Fivetran: no control sequence reaches the terminal.
+  return terminalSafe(
+    `${ours ? '*' : ' '} ${webhook.id}  ${webhook.active ? 'active  ' : 'DISABLED'}  ${scope}  ${webhook.events?.length ?? 0} events  ${webhook.url ?? '?'}`,
+  );
 }
 
 export async function webhookStatus(
@@ -154,7 +158,12 @@ export async function rotateSecret(
         'no registered webhook known: run webhook register first, or pass --webhook-id <id>',
       );
     }
-    await rotateWebhookSecret({ admin: admin as WebhookAdmin, secrets, webhookId: ours.id });
+    await rotateWebhookSecret({
+      admin: admin as WebhookAdmin,
+      secrets,
+      webhookId: ours.id,
+      force: values.force === true,
+    });
     io.stdout(
       [
         `Rotated the secret of webhook ${ours.id}: the new one is current in ${secrets.name}, the old one still verifies,`,

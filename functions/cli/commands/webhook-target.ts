@@ -26,6 +26,7 @@ export interface WebhookValues {
   readonly endpoint?: string | undefined;
   readonly reactivate?: boolean | undefined;
   readonly finish?: boolean | undefined;
+  readonly force?: boolean | undefined;
   readonly json?: boolean | undefined;
 }
 

@@ -26,6 +26,7 @@ const OPTIONS = {
   endpoint: { type: 'string' },
   reactivate: { type: 'boolean' },
   finish: { type: 'boolean' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -123,7 +124,7 @@ export const WEBHOOK_HELP: Record<WebhookAction, CommandHelp> = {
   },
   'rotate-secret': {
     usage: [
-      `fivetran-metadata webhook rotate-secret [--finish] [--webhook-id <id>] ${DEPLOYED} [--secret-id <arn>]`,
+      `fivetran-metadata webhook rotate-secret [--finish | --force] [--webhook-id <id>] ${DEPLOYED} [--secret-id <arn>]`,
     ],
     description:
       'Zero-downtime rotation. First run: a new secret is stored next to the current one (both verify), then Fivetran is told ' +
@@ -131,6 +132,10 @@ export const WEBHOOK_HELP: Record<WebhookAction, CommandHelp> = {
       '--finish needs no Fivetran credential.',
     options: [
       ['--finish', 'drop the previous secret: only the current one verifies from now on'],
+      [
+        '--force',
+        'rotate although the previous rotation is unfinished: its older secret is dropped now (deliveries Fivetran still retries with it fail)',
+      ],
       FLAG.webhookId,
       FLAG.stack,
       FLAG.region,

@@ -10,6 +10,8 @@ import {
 export interface LocalConfig {
   readonly port: number;
   readonly host: string;
+  /** Host names (or `name:port`) the server answers for besides loopback names and `host` (ALLOWED_HOSTS). */
+  readonly allowedHosts: readonly string[];
   readonly apiToken: string | null;
   readonly dataDir: string;
   readonly fivetranApiUrl: string;
@@ -43,6 +45,7 @@ export function loadLocalConfig(env: Env): LocalConfig {
   return {
     port: setting(env, 'PORT'),
     host,
+    allowedHosts: allowedHosts(text(env, 'ALLOWED_HOSTS')),
     apiToken,
     dataDir: text(env, 'DATA_DIR') ?? '.data',
     fivetranApiUrl: fivetranApiUrl(text(env, 'FIVETRAN_API_URL')),
@@ -53,4 +56,21 @@ export function loadLocalConfig(env: Env): LocalConfig {
     requestsPerHour: optionalSetting(env, 'FIVETRAN_REQUESTS_PER_HOUR'),
     eventRetentionDays: setting(env, 'EVENT_RETENTION_DAYS'),
   };
+}
+
+/** `ALLOWED_HOSTS`: comma-separated host names, optionally with `:port`; a URL or a path is a mistake. */
+function allowedHosts(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const hosts = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const host of hosts) {
+    if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:\d{1,5})?$/.test(host)) {
+      throw new ConfigError(
+        `ALLOWED_HOSTS: "${host.slice(0, 100)}" is not a host name (give e.g. abc.ngrok.app or host:8443)`,
+      );
+    }
+  }
+  return hosts;
 }

@@ -3,6 +3,7 @@ import { canonicalJson } from '../lib/canonical-json.ts';
 import { toInstantMs } from '../lib/instant.ts';
 import { clipText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from '../lib/text.ts';
 import { sameConnection } from './apply-event.ts';
+import { boundedNotices, clippedApiConnection } from './bounded-notices.ts';
 import {
   type Connection,
   type ConnectionStatus,
@@ -61,8 +62,7 @@ function stateFromApi(api: ApiConnection): ApiState {
     is_historical_sync: api.status?.is_historical_sync ?? null,
     rescheduled_for: api.status?.rescheduled_for ?? null,
     schema_status: clipText(api.status?.schema_status, MAX_LABEL_LENGTH),
-    tasks: api.status?.tasks ?? [],
-    warnings: api.status?.warnings ?? [],
+    ...boundedNotices(api.status),
   };
   return {
     status,
@@ -97,9 +97,10 @@ const differs = (a: unknown, b: unknown): boolean => canonicalJson(a) !== canoni
  */
 export function applyApiConnection(
   current: Connection | null,
-  api: ApiConnection,
+  answer: ApiConnection,
   observation: ApiObservation,
 ): Connection {
+  const api = clippedApiConnection(answer);
   const at = observation.observedAtMs;
   const before = current ?? unknownConnection(api.id, observation.nowIso);
   const next: Mutable<Connection> = { ...before };

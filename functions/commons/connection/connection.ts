@@ -11,9 +11,9 @@ import {
   strictObject,
   string,
   union,
-  unknown,
 } from 'zod/mini';
 import { SCHEMA_VERSION } from '../lib/schema-version.ts';
+import { boundedNoticesShape, NO_NOTICES } from './bounded-notices.ts';
 import { openConnectionFailure } from './connection-failure.ts';
 import { withFreshnessAndLedger } from './freshness-ledger.ts';
 import { assessHealth, HEALTH_VALUES, healthReasonSchema } from './health.ts';
@@ -49,8 +49,7 @@ export const connectionStatusSchema = strictObject({
   is_historical_sync: nullable(boolean()),
   rescheduled_for: text,
   schema_status: text,
-  tasks: array(unknown()),
-  warnings: array(unknown()),
+  ...boundedNoticesShape,
 });
 export type ConnectionStatus = Infer<typeof connectionStatusSchema>;
 
@@ -162,8 +161,7 @@ export const EMPTY_STATUS: ConnectionStatus = {
   is_historical_sync: null,
   rescheduled_for: null,
   schema_status: null,
-  tasks: [],
-  warnings: [],
+  ...NO_NOTICES,
 };
 
 /** A connection we know only by its id: every field at its default, no fact behind any of them. */

@@ -7,6 +7,7 @@ import { CursorError } from '../store/table/cursor.ts';
 import { isStoreUnavailable } from '../store/table/errors.ts';
 import type { SweepControl } from '../sweep/sweep-control.ts';
 import type { WebhookAnswer, WebhookReceiver } from '../webhook/receive-webhook.ts';
+import { type BrowserGuardOptions, browserGuard } from './browser-guard.ts';
 import { HttpError, type Reply, type RouteHandler, type RouteRequest } from './reply.ts';
 import { ROUTES, type RouteName, type RouteSpec } from './route-specs.ts';
 import { controlRoutes, type HtmlPage, SWEEPS_UNAVAILABLE } from './routes/control-routes.ts';
@@ -16,6 +17,8 @@ import { syncRoutes } from './routes/sync-routes.ts';
 
 export const WEBHOOK_PATH = ROUTES.receiveWebhook.path;
 export const DEFAULT_COUNTS_MAX_AGE_MS = 5_000;
+/** The local server's least time between two manual sweep starts. */
+export const MANUAL_SWEEP_COOLDOWN_MS = 30_000;
 
 export interface HttpAppOptions {
   readonly repositories: Repositories;
@@ -25,6 +28,8 @@ export interface HttpAppOptions {
   readonly webhook?: WebhookReceiver | null;
   /** Serves `GET /healthz` (local only). */
   readonly healthz?: boolean;
+  /** Why the store cannot write right now (local disk full, read-only), or null: `/healthz` answers 503 then. */
+  readonly storageFault?: () => Promise<string | null>;
   /** Served at `GET /` (the dashboard, handed in by the local server and `serve`; never the api Lambda). */
   readonly dashboard?: HtmlPage | null;
   /** Reported by `GET /api/summary`: `demo` (simulated account), `live` (local, real account), `deployed`. */
@@ -37,6 +42,13 @@ export interface HttpAppOptions {
   readonly now?: () => number;
   /** Told about every webhook answer (metrics, logs). */
   readonly onWebhookAnswer?: (answer: WebhookAnswer) => void;
+  /**
+   * The local shells' guard against web pages (DNS rebinding, cross-site POSTs; see `browser-guard.ts`):
+   * `421` for a foreign `Host`, `403` for a cross-site state change. Off (null) on the api Lambda (IAM).
+   */
+  readonly browserGuard?: BrowserGuardOptions | null;
+  /** Least time between two manual sweep starts (`POST /api/sweeps` answers 429 in between); 0 = none. */
+  readonly manualSweepCooldownMs?: number;
   /** Told about unexpected failures behind a 5xx. */
   readonly onError?: (error: unknown, request: { readonly method: string; readonly path: string }) => void;
 }
@@ -108,11 +120,15 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     ...syncRoutes({ repositories: options.repositories }),
     ...controlRoutes({
       accountStats: options.repositories.accountStats,
+      sweepRecords: options.repositories.sweeps,
       sweeps: options.sweeps ?? null,
       sweepsUnavailable: options.sweepsUnavailable ?? SWEEPS_UNAVAILABLE,
       webhook: options.webhook ?? null,
       ...(options.onWebhookAnswer ? { onWebhookAnswer: options.onWebhookAnswer } : {}),
       healthz: options.healthz ?? false,
+      ...(options.storageFault ? { storageFault: options.storageFault } : {}),
+      manualSweepCooldownMs: options.manualSweepCooldownMs ?? 0,
+      now,
       dashboard: options.dashboard ?? null,
     }),
   } as unknown as Record<RouteName, RouteHandler<RouteSpec> | null>;
@@ -130,6 +146,18 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     }
     await next();
   });
+
+  if (options.browserGuard) {
+    const guard = browserGuard(options.browserGuard);
+    app.use('*', async (c, next) => {
+      // In-process calls (`app.request('/api/…')`) carry no Host header: their URL's host stands for it.
+      const header = (name: string) =>
+        c.req.header(name) ?? (name === 'host' ? new URL(c.req.url).host : undefined);
+      const verdict = guard(c.req.method, header);
+      if (!verdict.ok) return json(verdict.status, { message: verdict.message });
+      await next();
+    });
+  }
 
   if (apiToken !== null) {
     const requireToken = async (c: Context, next: () => Promise<void>) => {

@@ -16,7 +16,29 @@ export interface HttpServerOptions {
   readonly log?: (line: string) => void;
   /** How the address is named in a listen error: the env vars for the local server, the flags for `serve`. */
   readonly addressNames?: { readonly host: string; readonly port: string };
+  /** Bounds on what clients may hold (defaults: `SERVER_LIMITS`). */
+  readonly limits?: Partial<ServerLimits>;
 }
+
+/**
+ * What one machine's clients may hold open. Each open request may buffer up to the 256 KiB body limit, so
+ * `maxConnections` bounds the memory slow senders can pin (256 × 256 KiB = 64 MiB at most), and the
+ * timeouts bound for how long: Fivetran sends a whole delivery in well under a second.
+ */
+export interface ServerLimits {
+  /** Sockets beyond this are closed at once. */
+  readonly maxConnections: number;
+  /** The request line and headers must arrive within this. */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (node answers 408). */
+  readonly requestTimeoutMs: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = {
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+};
 
 export interface HttpServer {
   /** `http://<host>:<port>` */
@@ -88,20 +110,30 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     await listener(req, res);
   }
 
-  const server = createServer((req, res) => {
-    inFlight++;
-    handle(req, res)
-      .catch((failure: unknown) => {
-        log(`request failed: ${(failure as Error).message}`);
-        if (!res.headersSent) send(res, 500, '{"message":"internal error"}');
-        else res.destroy();
-      })
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
-  });
+  const limits = { ...SERVER_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often node looks for requests past those timeouts (its default, 30 s, would let them linger).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      inFlight++;
+      handle(req, res)
+        .catch((failure: unknown) => {
+          log(`request failed: ${(failure as Error).message}`);
+          if (!res.headersSent) send(res, 500, '{"message":"internal error"}');
+          else res.destroy();
+        })
+        .finally(() => {
+          inFlight--;
+          if (inFlight === 0) drained?.();
+        });
+    },
+  );
   server.keepAliveTimeout = 5_000;
+  server.maxConnections = limits.maxConnections;
 
   const names = options.addressNames ?? { host: 'the host', port: 'the port' };
   await new Promise<void>((resolveListen, rejectListen) => {

@@ -66,6 +66,19 @@ function operation(spec: RouteSpec): JsonSchema {
       content: { 'application/json': { schema: { $ref: `${COMPONENT}Error` } } },
     };
   }
+  if (spec.access !== 'public') {
+    responses['421'] ??= {
+      description: 'Local server and `serve`: the Host header names another server (see ALLOWED_HOSTS)',
+      content: { 'application/json': { schema: { $ref: `${COMPONENT}Error` } } },
+    };
+  }
+  if (spec.method === 'POST' && spec.access !== 'public') {
+    responses['403'] ??= {
+      description:
+        'Local server: a cross-site request (Sec-Fetch-Site or a foreign Origin) may not change state',
+      content: { 'application/json': { schema: { $ref: `${COMPONENT}Error` } } },
+    };
+  }
   const parameters = [...pathParameters(spec.path), ...queryParameters(spec.query)];
   return {
     operationId: spec.operationId,

@@ -177,6 +177,9 @@ export const ROUTES = {
       202: { description: 'Started; follow it in GET /api/sweeps', schema: sweepStartedSchema },
       409: { description: 'A sweep holds the lease; `id` is that sweep', schema: sweepBusySchema },
       405: error('This server cannot start sweeps (e.g. the read-only `serve`)'),
+      429: error(
+        'Local server: a manual sweep started less than 30 s ago; `Retry-After` says when to ask again',
+      ),
       503: unavailable,
     },
   },
@@ -200,9 +203,14 @@ export const ROUTES = {
     method: 'GET',
     path: '/healthz',
     operationId: 'healthz',
-    summary: '200 when the store answers (local server only)',
+    summary: '200 when the store answers and can write (local server only)',
     access: 'local',
-    responses: { 200: { description: 'The store answers', schema: healthzSchema }, 503: unavailable },
+    responses: {
+      200: { description: 'The store answers', schema: healthzSchema },
+      503: error(
+        'The store is not answering, or cannot write (e.g. the disk is full); the message says which',
+      ),
+    },
   },
   dashboard: {
     method: 'GET',

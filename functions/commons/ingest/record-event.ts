@@ -5,7 +5,9 @@ import { BoundedCache } from '../lib/bounded-cache.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { usableId } from '../lib/usable-id.ts';
 import type { IngestRepositories } from '../store/repositories.ts';
+import { ItemTooLargeError } from '../store/table/item-size.ts';
 import type { FivetranEvent } from '../webhook/parse-event.ts';
+import { eventAsApplied, storedEventOf } from './bounded-event.ts';
 import type { ConnectionWriter } from './connection-writer.ts';
 
 export interface RecordedEvent {
@@ -13,6 +15,8 @@ export interface RecordedEvent {
   readonly duplicate: boolean;
   /** The connection after the event, or null for account-level and dummy events. */
   readonly connection: Connection | null;
+  /** Set when the event item could not be stored for its content: the body was quarantined, with why. */
+  readonly quarantined?: string;
 }
 
 /** What the webhook path keeps: events exactly once, unreadable signed bodies raw, probes counted. */
@@ -21,7 +25,7 @@ export interface EventRecorder {
   recordEvent(event: FivetranEvent, id: string, body: Uint8Array): Promise<RecordedEvent>;
   /** Keeps an unreadable signed body as it came, counted once. */
   recordQuarantine(input: { id: string; reason: string; body: Uint8Array }): Promise<{ duplicate: boolean }>;
-  /** Counts an answered creation probe (nothing stored). */
+  /** Counts an answered creation probe (nothing stored): in memory, written at most once a minute. */
   recordProbe(): Promise<void>;
 }
 
@@ -45,6 +49,19 @@ export interface EventObserver {
   }): Promise<void>;
 }
 
+/** Answered creation probes reach the table at most this often per process. */
+export const PROBE_FLUSH_INTERVAL_MS = 60_000;
+
+/** `work`'s answer, or `fallback` when what it writes can never fit an item (any other failure is thrown). */
+async function unlessTooLarge<T, F>(work: Promise<T>, fallback: F): Promise<T | F> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof ItemTooLargeError) return fallback;
+    throw error;
+  }
+}
+
 export function eventRecorder(deps: {
   readonly repositories: IngestRepositories;
   readonly writer: ConnectionWriter;
@@ -65,6 +82,14 @@ export function eventRecorder(deps: {
     await repos.accountStats.touchLastWebhook(ms);
   }
 
+  /**
+   * The creation probe is unsigned, so anyone can send it: it is counted here and the count written at most
+   * once a minute per process (the first at once), never a table write per request. A process that stops
+   * loses at most its last minute of probes, which only ever feed a counter.
+   */
+  let probesPending = 0;
+  let probesFlushedMs = Number.NEGATIVE_INFINITY;
+
   /** The newest run state this process wrote, per sync: a redelivery it already reflects costs no request. */
   const knownRuns = new BoundedCache<string, SyncRun>(KNOWN_RUNS);
 
@@ -83,37 +108,76 @@ export function eventRecorder(deps: {
     return after;
   }
 
+  async function keepQuarantined(input: {
+    id: string;
+    reason: string;
+    body: Uint8Array;
+  }): Promise<{ duplicate: boolean }> {
+    const { id, reason, body } = input;
+    const ms = now();
+    const quarantined = {
+      id,
+      reason,
+      body_base64: Buffer.from(body).toString('base64'),
+      size: body.byteLength,
+      received_at: new Date(ms).toISOString(),
+    };
+    let created: boolean;
+    try {
+      created = await repos.quarantine.putOnce(quarantined);
+    } catch (error) {
+      // Only a body past the webhook limit gets here (the recorder called directly): keep why, not the bytes.
+      if (!(error instanceof ItemTooLargeError)) throw error;
+      created = await repos.quarantine.putOnce({
+        ...quarantined,
+        reason: `${reason}; the body (${body.byteLength} bytes) is too large to keep`,
+        body_base64: '',
+      });
+    }
+    // Count, then mark counted: a crash in between over-counts by one on the retry, never under-counts.
+    const counted = !created && (await repos.quarantine.isCounted(id));
+    if (!counted) {
+      await repos.accountStats.increment('events_quarantined');
+      await repos.quarantine.markCounted(id);
+    }
+    await touchLastWebhook(ms);
+    return { duplicate: !created };
+  }
+
   return {
     async recordEvent(event, id, body) {
       const ms = now();
       const nowIso = new Date(ms).toISOString();
       const connectionId = eventConnectionId(event);
+      const applied = eventAsApplied(event, ms);
       // 1. The event itself, exactly once: everything after it is idempotent and re-run on a duplicate.
-      const created = await repos.events.putOnce(
-        {
-          id,
-          event: event.event,
-          created: event.created,
-          received_at: nowIso,
-          connection_id: event.connectionId,
-          group_id: event.groupId,
-          service: event.service,
-          sync_id: event.syncId,
-          body: utf8.decode(body),
-        },
-        { sortMs: event.createdAtMs ?? ms, connectionId },
-      );
+      let created: boolean;
+      try {
+        created = await repos.events.putOnce(
+          storedEventOf(event, { id, receivedAt: nowIso, body: utf8.decode(body) }),
+          { sortMs: applied.createdAtMs ?? ms, connectionId },
+        );
+      } catch (error) {
+        // Signed, so Fivetran would retry it for a day: kept raw instead, with the reason, never a 503.
+        if (!(error instanceof ItemTooLargeError)) throw error;
+        const kept = await keepQuarantined({ id, reason: error.message, body });
+        return { duplicate: kept.duplicate, connection: null, quarantined: error.message };
+      }
       let connection: Connection | null = null;
       let run: SyncRun | null = null;
       if (connectionId !== null) {
         // 2. Its sync run and 3. its connection, side by side: each merges the event on its own, so neither
-        // waits for the other (one conditional request each when this process knows the items).
+        // waits for the other (one conditional request each when this process knows the items). An update
+        // that can never be stored is left out (the event is kept): it must not make Fivetran retry forever.
         const [after, saved] = await Promise.all([
-          applyToSyncRun(event, connectionId),
-          writer.save(connectionId, (current) => {
-            const applied = applyEvent(current, event, { nowIso });
-            return applied?.changed ? applied.connection : null;
-          }),
+          unlessTooLarge(applyToSyncRun(applied, connectionId), null),
+          unlessTooLarge(
+            writer.save(connectionId, (current) => {
+              const result = applyEvent(current, applied, { nowIso });
+              return result?.changed ? result.connection : null;
+            }),
+            { after: null },
+          ),
         ]);
         run = after;
         connection = saved.after;
@@ -125,25 +189,21 @@ export function eventRecorder(deps: {
       return { duplicate: !created, connection };
     },
 
-    async recordQuarantine({ id, reason, body }) {
-      const ms = now();
-      const created = await repos.quarantine.putOnce({
-        id,
-        reason,
-        body_base64: Buffer.from(body).toString('base64'),
-        size: body.byteLength,
-        received_at: new Date(ms).toISOString(),
-      });
-      // Count, then mark counted: a crash in between over-counts by one on the retry, never under-counts.
-      const counted = !created && (await repos.quarantine.isCounted(id));
-      if (!counted) {
-        await repos.accountStats.increment('events_quarantined');
-        await repos.quarantine.markCounted(id);
-      }
-      await touchLastWebhook(ms);
-      return { duplicate: !created };
-    },
+    recordQuarantine: keepQuarantined,
 
-    recordProbe: () => repos.accountStats.increment('probes_answered'),
+    async recordProbe() {
+      probesPending++;
+      const ms = now();
+      if (ms - probesFlushedMs < PROBE_FLUSH_INTERVAL_MS) return;
+      probesFlushedMs = ms;
+      const count = probesPending;
+      probesPending = 0;
+      try {
+        await repos.accountStats.increment('probes_answered', count);
+      } catch (error) {
+        probesPending += count;
+        throw error;
+      }
+    },
   };
 }

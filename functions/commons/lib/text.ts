@@ -10,3 +10,9 @@ export function clipText(value: unknown, maxLength: number): string | null {
   if (typeof value !== 'string' || value === '') return null;
   return value.length <= maxLength ? value : `${value.slice(0, maxLength - 1)}…`;
 }
+
+/** Like `clipText`, but a short text (the empty one included) is kept exactly as sent; absent is null. */
+export function clipKept(value: string | null | undefined, maxLength: number): string | null {
+  if (value === null || value === undefined) return null;
+  return value.length <= maxLength ? value : (clipText(value, maxLength) as string);
+}

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/env.ts';
 
@@ -20,6 +20,32 @@ function isAlive(pid: number): boolean {
  */
 export function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, LOCK_FILE);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return takeLock(dataDir, path);
+  } catch (error) {
+    throw unwritable(dataDir, error);
+  }
+}
+
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EEXIST', 'EDQUOT']);
+
+/** A DATA_DIR this process cannot write, as one line (never a stack trace). */
+function unwritable(dataDir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof ConfigError || code === undefined || !UNWRITABLE.has(code)) return error;
+  const why =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'the disk is full'
+      : code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'it (or a parent) is a file, not a directory'
+        : 'it is read-only or not ours';
+  return new ConfigError(
+    `DATA_DIR ${dataDir} is not writable (${code}: ${why}): the local server keeps its store there; fix it, or set DATA_DIR to a writable directory`,
+  );
+}
+
+function takeLock(dataDir: string, path: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });

@@ -148,6 +148,8 @@ function recordFields(
     connections_deleted: tally.connections_deleted,
     schema_fetches: tally.schema_fetches,
     items_written: tally.items_written,
+    connections_skipped: tally.connections_skipped,
+    connections_skipped_total: tally.connections_skipped_total,
     webhook_active: tally.webhook_active,
     items_unreadable: findings.unreadable,
     items_unreadable_total: findings.unreadableTotal,

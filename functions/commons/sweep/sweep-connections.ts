@@ -5,9 +5,10 @@ import type { Connection as ApiConnection } from '../fivetran/schemas.ts';
 import { usableId } from '../lib/usable-id.ts';
 import { WorkPool } from '../lib/work-pool.ts';
 import type { SavedConnection } from '../store/repositories/connections.ts';
+import { ItemTooLargeError } from '../store/table/item-size.ts';
 import { DUMMY_CONNECTION_ID } from '../webhook/parse-event.ts';
 import { definitionFingerprint, type SchemaCandidate } from './schema-due.ts';
-import { ensureTime, type SweepContext } from './sweep-context.ts';
+import { ensureTime, type SweepContext, skipConnection } from './sweep-context.ts';
 
 /** What the listing leaves for the later phases. */
 export interface ConnectionListing {
@@ -34,14 +35,22 @@ export async function saveFromApi(
 ): Promise<void> {
   const current = listing.stored.get(api.id) ?? null;
   if (current !== null && sameConnection(current, applyApiConnection(current, api, observation))) return;
-  const saved = await context.writer.save(
-    api.id,
-    (fresh) => {
-      const merged = applyApiConnection(fresh, api, observation);
-      return fresh !== null && sameConnection(fresh, merged) ? null : merged;
-    },
-    { value: current, version: listing.versions.get(api.id) ?? null },
-  );
+  let saved: SavedConnection;
+  try {
+    saved = await context.writer.save(
+      api.id,
+      (fresh) => {
+        const merged = applyApiConnection(fresh, api, observation);
+        return fresh !== null && sameConnection(fresh, merged) ? null : merged;
+      },
+      { value: current, version: listing.versions.get(api.id) ?? null },
+    );
+  } catch (error) {
+    // One connection whose item cannot be stored must not stop the listing (and with it every deletion).
+    if (!(error instanceof ItemTooLargeError)) throw error;
+    skipConnection(context, api.id, error.message);
+    return;
+  }
   remember(listing, api.id, saved);
   if (saved.written) {
     context.tally.connections_written++;

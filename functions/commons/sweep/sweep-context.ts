@@ -1,6 +1,7 @@
 import type { FivetranClient } from '../fivetran/client.ts';
 import type { ConnectionWriter } from '../ingest/connection-writer.ts';
 import type { StructuredLog } from '../observability/log.ts';
+import { MAX_SKIPPED_LISTED, type SkippedConnection } from '../store/repositories/sweeps.ts';
 import type { Repositories } from '../store/repositories.ts';
 import type { SchemaChangeNotifier } from '../tables/schema-change-notifier.ts';
 import type { OptionalRequests } from './sweep-budget.ts';
@@ -23,6 +24,9 @@ export interface SweepTally {
   schema_fetches: number;
   /** Every data item put or updated (connections, groups, schema summaries, the webhook state). */
   items_written: number;
+  /** Connections whose item could not be written (their content passes DynamoDB's limits), the first 20. */
+  connections_skipped: SkippedConnection[];
+  connections_skipped_total: number;
   webhook_active: boolean | null;
 }
 
@@ -44,6 +48,8 @@ export function emptyTally(): SweepTally {
     schemas_planned: 0,
     schema_fetches: 0,
     items_written: 0,
+    connections_skipped: [],
+    connections_skipped_total: 0,
     webhook_active: null,
   };
 }
@@ -107,4 +113,15 @@ export class SweepTimeUp extends Error {
 export function ensureTime(context: SweepContext, doing: string): void {
   const reason = context.stopReason();
   if (reason !== null) throw new SweepTimeUp(`${reason} while ${doing}`);
+}
+
+/** Records a connection this sweep could not write; the sweep goes on without it. */
+export function skipConnection(context: SweepContext, id: string, reason: string): void {
+  const { tally } = context;
+  tally.connections_skipped_total++;
+  if (tally.connections_skipped.length < MAX_SKIPPED_LISTED) tally.connections_skipped.push({ id, reason });
+  context.log.warn(`sweep ${context.id}: connection ${id} not written: ${reason}`, {
+    sweep_id: context.id,
+    connection_id: id,
+  });
 }

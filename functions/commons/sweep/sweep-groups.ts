@@ -1,15 +1,20 @@
 import type { Destination, Group } from '../fivetran/schemas.ts';
+import { clipKept, MAX_LABEL_LENGTH } from '../lib/text.ts';
+import { usableId } from '../lib/usable-id.ts';
 import type { GroupDestination } from '../store/repositories/groups.ts';
 import { ensureTime, type SweepContext } from './sweep-context.ts';
+
+/** Names and states copied from Fivetran onto the group item, clipped (a group item must stay writable). */
+const label = (value: string | null | undefined) => clipKept(value, MAX_LABEL_LENGTH);
 
 function destinationOf(destination: Destination | undefined): GroupDestination | null {
   if (!destination) return null;
   return {
-    id: destination.id,
-    service: destination.service ?? null,
-    region: destination.region ?? null,
-    setup_status: destination.setup_status ?? null,
-    time_zone_offset: destination.time_zone_offset ?? null,
+    id: label(destination.id) ?? '',
+    service: label(destination.service),
+    region: label(destination.region),
+    setup_status: label(destination.setup_status),
+    time_zone_offset: label(destination.time_zone_offset),
   };
 }
 
@@ -37,11 +42,13 @@ export async function sweepGroups(context: SweepContext): Promise<Map<string, De
   const stored = await context.repositories.groups.readAll();
   const nowIso = new Date(context.now()).toISOString();
   for (const group of groups) {
+    // An id that cannot be a key is not stored (its connections still are).
+    if (usableId(group.id) === null) continue;
     const written = await context.repositories.groups.save(
       {
         id: group.id,
-        name: group.name ?? null,
-        created_at: group.created_at ?? null,
+        name: label(group.name),
+        created_at: label(group.created_at),
         destination: destinationOf(destinations.get(group.id)),
       },
       stored.get(group.id),

@@ -113,11 +113,19 @@ export async function rotateWebhookSecret(request: {
   readonly secrets: WebhookSecretStore;
   readonly webhookId: string;
   readonly newSecret?: () => string;
+  /** Rotate even while the previous rotation is unfinished (its oldest secret is then dropped). */
+  readonly force?: boolean;
 }): Promise<void> {
   const before = await request.secrets.read();
   const current = before[0];
   if (current === undefined) {
     throw new ConfigError(`no webhook secret in ${request.secrets.name}: register the webhook first`);
+  }
+  // Rotating again would drop the secret Fivetran may still be retrying older deliveries with.
+  if (before.length > 1 && request.force !== true) {
+    throw new ConfigError(
+      `the previous rotation is not finished: ${request.secrets.name} still holds the secret before it, which verifies deliveries Fivetran may still retry (for about a day). Run webhook rotate-secret --finish first, or pass --force to drop that secret now`,
+    );
   }
   const secret = (request.newSecret ?? newWebhookSecret)();
   await request.secrets.write([secret, current]);

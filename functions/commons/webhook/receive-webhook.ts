@@ -108,7 +108,19 @@ export async function receiveWebhook(
           secretsReread,
         };
       case 'store': {
-        const { duplicate } = await receiver.recorder.recordEvent(decision.event, decision.id, body);
+        const { duplicate, quarantined } = await receiver.recorder.recordEvent(
+          decision.event,
+          decision.id,
+          body,
+        );
+        if (quarantined !== undefined) {
+          return {
+            status: 200,
+            body: { reason: quarantined, id: decision.id },
+            outcome: 'quarantined',
+            secretsReread,
+          };
+        }
         return {
           status: 200,
           body: { event: decision.event.event, id: decision.id, ...(duplicate ? { duplicate: true } : {}) },

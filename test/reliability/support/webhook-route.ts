@@ -20,6 +20,8 @@ export interface WebhookRoute extends Core {
   readonly failures: string[];
   /** One signed delivery through the app; resolves with the status. */
   deliver(body: string): Promise<number>;
+  /** The same without a signature (the creation probe, junk). */
+  deliverUnsigned(body: string): Promise<number>;
 }
 
 export function webhookRoute(
@@ -52,6 +54,14 @@ export function webhookRoute(
         method: 'POST',
         headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(bytes, secret) },
         body: bytes,
+      });
+      return answer.status;
+    },
+    async deliverUnsigned(body) {
+      const answer = await app.request(WEBHOOK_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(body),
       });
       return answer.status;
     },

@@ -1,4 +1,5 @@
 import type { AccountStatsRepository } from '../../store/repositories/account-stats.ts';
+import type { SweepRepository } from '../../store/repositories/sweeps.ts';
 import type { SweepControl } from '../../sweep/sweep-control.ts';
 import { receiveWebhook, type WebhookAnswer, type WebhookReceiver } from '../../webhook/receive-webhook.ts';
 import { HttpError, type RouteHandler } from '../reply.ts';
@@ -16,12 +17,18 @@ export interface HtmlPage {
 
 export interface ControlRouteDeps {
   readonly accountStats: AccountStatsRepository;
+  /** The newest sweep record tells a second start within the cool-down whether the first still runs. */
+  readonly sweepRecords: Pick<SweepRepository, 'list'>;
   readonly sweeps: SweepControl | null;
   readonly sweepsUnavailable: string;
   readonly webhook: WebhookReceiver | null;
   readonly onWebhookAnswer?: (answer: WebhookAnswer) => void;
   readonly healthz: boolean;
+  readonly storageFault?: () => Promise<string | null>;
   readonly dashboard: HtmlPage | null;
+  /** Least time between two manual sweep starts; 0 = none. */
+  readonly manualSweepCooldownMs: number;
+  readonly now: () => number;
 }
 
 /**
@@ -29,10 +36,30 @@ export interface ControlRouteDeps {
  * health check and the dashboard (local shells). A route whose dependency is absent is not served.
  */
 export function controlRoutes(deps: ControlRouteDeps) {
+  // A manual sweep costs Fivetran requests from the account's hourly budget: one start per cool-down.
+  let lastManualStartMs = Number.NEGATIVE_INFINITY;
   const startSweep: RouteHandler<Routes['startSweep']> = async () => {
     // 405, not 501: the caller asked this server for something it does not offer; nothing failed here.
     if (!deps.sweeps) throw new HttpError(405, deps.sweepsUnavailable);
+    const waitMs = lastManualStartMs + deps.manualSweepCooldownMs - deps.now();
+    if (waitMs > 0) {
+      // Still running: the contract's 409 with its id, so the caller follows that sweep.
+      const [newest] = (await deps.sweepRecords.list({ limit: 1, cursor: null })).items;
+      if (newest?.outcome === 'running') {
+        return {
+          status: 409,
+          body: { message: `sweep ${newest.id} is running; one sweep at a time`, id: newest.id },
+        };
+      }
+      const seconds = Math.ceil(waitMs / 1000);
+      return {
+        status: 429,
+        body: { message: `a sweep was started moments ago; try again in ${seconds} s` },
+        headers: { 'retry-after': String(seconds) },
+      };
+    }
     const started = await deps.sweeps.start();
+    if (started.status === 'started') lastManualStartMs = deps.now();
     return started.status === 'started'
       ? { status: 202, body: { id: started.id } }
       : {
@@ -56,6 +83,8 @@ export function controlRoutes(deps: ControlRouteDeps) {
   const healthz: RouteHandler<Routes['healthz']> | null = deps.healthz
     ? async () => {
         await deps.accountStats.ping();
+        const fault = (await deps.storageFault?.()) ?? null;
+        if (fault !== null) throw new HttpError(503, fault);
         return { status: 200, body: { status: 'ok' } };
       }
     : null;

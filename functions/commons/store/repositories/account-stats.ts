@@ -29,7 +29,8 @@ export interface AccountStatsRepository {
   get(): Promise<AccountStats>;
   /** Moves `last_webhook_at` forward (never back, whatever order concurrent writers finish in). */
   touchLastWebhook(ms: number): Promise<void>;
-  increment(counter: AccountCounter): Promise<void>;
+  /** Adds `by` (default 1) to the counter. */
+  increment(counter: AccountCounter, by?: number): Promise<void>;
   /** Resolves when the table answers (one small read). */
   ping(): Promise<void>;
 }
@@ -61,14 +62,14 @@ export function accountStatsRepository(table: TableRef): AccountStatsRepository 
       }
     },
 
-    async increment(counter) {
+    async increment(counter, by = 1) {
       await table.client.send(
         new UpdateCommand({
           TableName: table.tableName,
           Key: STATS_KEY,
           UpdateExpression: 'ADD #counter :one SET schema_version = :sv',
           ExpressionAttributeNames: { '#counter': counter },
-          ExpressionAttributeValues: { ':one': 1, ':sv': SCHEMA_VERSION },
+          ExpressionAttributeValues: { ':one': by, ':sv': SCHEMA_VERSION },
         }),
       );
     },

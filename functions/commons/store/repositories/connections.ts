@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { withBoundedNotices } from '../../connection/bounded-notices.ts';
 import { type Connection, connectionShape, unknownConnection } from '../../connection/connection.ts';
 import { HEALTH_VALUES, type Health } from '../../connection/health.ts';
 import { SCHEMA_VERSION } from '../../lib/schema-version.ts';
@@ -60,11 +61,14 @@ export function decodeConnection(item: StoredItem): Connection {
  */
 export function migrateConnectionItem(item: StoredItem): StoredItem {
   const version = typeof item.schema_version === 'number' ? item.schema_version : 1;
-  if (version >= 2) return item;
+  if (version >= 3) return item;
   const status = item.status;
-  return status !== null && typeof status === 'object' && !('schema_status' in status)
-    ? { ...item, status: { ...status, schema_status: null } }
-    : item;
+  const v2 =
+    version < 2 && status !== null && typeof status === 'object' && !('schema_status' in status)
+      ? { ...item, status: { ...status, schema_status: null } }
+      : item;
+  // v2 → v3: tasks and warnings kept verbatim become bounded notices with their totals.
+  return withBoundedNotices(v2);
 }
 
 export interface ConnectionRepository {

@@ -45,6 +45,13 @@ export const SWEEP_ERROR_CODES = [
 export type SweepErrorCode = (typeof SWEEP_ERROR_CODES)[number];
 
 const count = number();
+
+/** A sweep lists at most this many connections it could not write (the count is kept beside them). */
+export const MAX_SKIPPED_LISTED = 20;
+/** A connection the sweep could not write (its item would pass DynamoDB's limits): the sweep went on. */
+export const skippedConnectionSchema = strictObject({ id: string(), reason: string() });
+export type SkippedConnection = Infer<typeof skippedConnectionSchema>;
+
 export const sweepRecordShape = {
   id: string(),
   started_at: string(),
@@ -56,6 +63,9 @@ export const sweepRecordShape = {
   connections_deleted: count,
   schema_fetches: count,
   items_written: count,
+  /** The first 20 connections that could not be written, with why; `connections_skipped_total` counts all. */
+  connections_skipped: array(skippedConnectionSchema),
+  connections_skipped_total: count,
   webhook_active: nullable(boolean()),
   error: nullable(string()),
   error_code: nullable(enumOf(SWEEP_ERROR_CODES)),
@@ -99,6 +109,8 @@ export function decodeSweep(item: StoredItem): SweepRecord {
     connections_deleted: 0,
     schema_fetches: 0,
     items_written: 0,
+    connections_skipped: [],
+    connections_skipped_total: 0,
     webhook_active: null,
     error: null,
     error_code: null,

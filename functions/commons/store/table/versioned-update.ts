@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, StoreConflictError } from './errors.ts';
+import { asItemTooLarge, assertItemFits } from './item-size.ts';
 import type { ItemKey } from './keys.ts';
 
 export const VERSION_ATTRIBUTE = 'version';
@@ -69,11 +70,13 @@ export async function updateVersioned<T>(
     }
     const planned = plan(current);
     if (planned === null) return { before: current, after: current, written: false, version };
+    const item = { ...planned.item, ...key, [VERSION_ATTRIBUTE]: (version ?? 0) + 1 };
+    assertItemFits(item, `item ${key.pk}`);
     try {
       await table.client.send(
         new PutCommand({
           TableName: table.tableName,
-          Item: { ...planned.item, ...key, [VERSION_ATTRIBUTE]: (version ?? 0) + 1 },
+          Item: item,
           ConditionExpression: !exists
             ? 'attribute_not_exists(pk)'
             : version === null
@@ -85,7 +88,7 @@ export async function updateVersioned<T>(
       );
       return { before: current, after: planned.value, written: true, version: (version ?? 0) + 1 };
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw asItemTooLarge(error, `item ${key.pk}`);
       // Jittered backoff so colliding writers spread out.
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
