@@ -117,15 +117,19 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard: sync timeline, stats and fres
       await page.waitForSelector('.sec-timeline g.run');
 
       // Assess: every run is a bar; failures are their own colour and carry a ✕ (not colour alone).
-      const bars = await page.$$eval('.sec-timeline g.run', (all) =>
-        all.map((g) => ({
+      // Read in the page (the project's TypeScript has no DOM library: the page's globals come as an expression).
+      const bars = await page.evaluate<
+        { kind: string | null; x: number; height: number; fill: string; mark: string | null }[]
+      >(`[...document.querySelectorAll('.sec-timeline g.run')].map((g) => {
+        const bar = g.querySelector('rect.bar');
+        return {
           kind: g.getAttribute('class'),
-          x: Number(g.querySelector('rect.bar')?.getAttribute('x')),
-          height: Number(g.querySelector('rect.bar')?.getAttribute('height')),
-          fill: getComputedStyle(g.querySelector('rect.bar') as Element).fill,
+          x: Number(bar.getAttribute('x')),
+          height: Number(bar.getAttribute('height')),
+          fill: getComputedStyle(bar).fill,
           mark: g.querySelector('text.mark')?.textContent ?? null,
-        })),
-      );
+        };
+      })`);
       expect(bars).toHaveLength(BUDGET_RUNS);
       const failed = bars.filter((b) => b.kind === 'run failed');
       const ok = bars.filter((b) => b.kind === 'run ok');

@@ -83,7 +83,8 @@ describe('CLI status: last success and freshness', () => {
     expect(out).toMatch(
       /HEALTH +CONNECTION +SERVICE +DESTINATION +LAST SUCCESS +FRESHNESS +LAST COMPLETED SYNC/,
     );
-    const row = (id: string) => out.split('\n').find((line) => /^[a-z]+ /.test(line) && line.includes(`${id}_schema`)) ?? '';
+    const row = (id: string) =>
+      out.split('\n').find((line) => /^[a-z]+ /.test(line) && line.includes(`${id}_schema`)) ?? '';
     expect(row('late_one')).toMatch(/^delayed .* 5 h ago +late [34] h +SUCCESSFUL/);
     expect(row('fresh_one')).toMatch(/^healthy .* 10 min ago +on time +SUCCESSFUL/);
     expect(row('manual_one')).toMatch(/ 3 d ago +manual +SUCCESSFUL/);
