@@ -4,7 +4,8 @@
 // biome-ignore lint/correctness/noUnusedVariables: read by the page's other scripts (classic scripts share one scope)
 const Timeline = (() => {
   const H = 200;
-  const PAD = { left: 52, right: 14, top: 18, bottom: 30 };
+  // Room on the left for the longest duration label ("10.2 min", "12.5 h") at 12 px.
+  const PAD = { left: 66, right: 14, top: 18, bottom: 30 };
   const MAX_RUNS = 200;
   const { svg, el, instant, seconds, exact, ago } = Fmt;
 
