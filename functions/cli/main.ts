@@ -5,6 +5,7 @@ import { alertsCommand } from './commands/alerts.ts';
 import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';
 import { sweepCommand } from './commands/sweep.ts';
+import { syncsCommand } from './commands/syncs.ts';
 import { tablesCommand } from './commands/tables.ts';
 import { testConnectionCommand } from './commands/test-connection.ts';
 import { webhookCommand } from './commands/webhook.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   testConnectionCommand,
   sweepCommand,
   statusCommand,
+  syncsCommand,
   serveCommand,
   webhookCommand,
   alertsCommand,

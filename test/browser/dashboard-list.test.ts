@@ -62,7 +62,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard list and detail (fields of thi
       const failing = page.locator('#rows tr[data-id="sf_prod"]');
       await expect.poll(() => visibleText(failing, '.reason')).toContain('OAuth token expired');
       expect(await visibleText(failing, '.reason')).toMatch(/Sync failed.*since (1|2) h ago/s);
-      expect(await visibleText(failing, '.fresh')).toMatch(/2 h ago.*late by 70 min/s);
+      expect(await visibleText(failing, '.fresh')).toMatch(/2 h ago.*due every 60 min/s);
+      expect(await visibleText(failing, '.freshness')).toMatch(/late 70 min/);
       expect(await visibleText(failing, '.health')).toContain('failing');
       expect(await visibleText(page, '#rows tr[data-id="new_zd"] .health')).toContain('pending');
       expect(await visibleText(page, '#counts')).toMatch(/1\s*◔ pending/);

@@ -17,6 +17,8 @@ export interface FakeAccount {
   sweeps: Json[];
   /** The routes this round adds (syncs, tables, schema changes); false answers 404 as today's server. */
   newRoutes: boolean;
+  /** Sync runs by connection id, instead of the default (sf_prod's 24, none for the others). */
+  syncs: Record<string, Json[]> | null;
   /** The server is unreachable: /api/* requests have their connection cut. */
   down: boolean;
   /** Bearer token required on /api/* (401 with `www-authenticate: Bearer` otherwise). */
@@ -46,6 +48,7 @@ export function fullAccount(now = Date.now()): FakeAccount {
     summary: summaryOf(connections, now),
     sweeps: [],
     newRoutes: true,
+    syncs: null,
     down: false,
     token: null,
     hold: null,
@@ -103,7 +106,10 @@ function answer(
   if (tail === '') return send(res, 200, detailOf(connection, now));
   if (tail === '/events') return send(res, 200, list(eventsOf(id, now)));
   if (!account.newRoutes) return missing();
-  if (tail === '/syncs') return send(res, 200, list(id === 'sf_prod' ? syncRuns(now) : []));
+  if (tail === '/syncs') {
+    const runs = account.syncs?.[id] ?? (id === 'sf_prod' ? syncRuns(now) : []);
+    return send(res, 200, list(runs));
+  }
   if (tail === '/schema-changes') return send(res, 200, list(schemaChangesOf(id, now)));
   return missing();
 }

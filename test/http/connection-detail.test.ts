@@ -61,6 +61,7 @@ describe('GET /api/connections/{id} and its events, over HTTP', () => {
       duration_s: 120,
       reason: 'disk full',
       task_type: null,
+      source: 'webhook',
     });
   });
 

@@ -203,6 +203,7 @@ export function sweepRecord(id: string, startedAt: string, fields: Partial<Sweep
     error_code: null,
     items_unreadable: [],
     items_unreadable_total: 0,
+    history: null,
     request_budget: null,
     ...fields,
   };

@@ -65,6 +65,7 @@ describe('one sweep at a time', () => {
       error_code: null,
       items_unreadable: [],
       items_unreadable_total: 0,
+      history: null,
       request_budget: null,
     });
 

@@ -9,6 +9,7 @@ import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts
 import { AwsProblem } from '../aws-problems.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 import { deployedTable } from '../deployed-table.ts';
+import { freshnessWord, isLate, lateSpan } from '../freshness-text.ts';
 import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
 
 export const STATUS_HELP: CommandHelp = {
@@ -17,7 +18,8 @@ export const STATUS_HELP: CommandHelp = {
   ],
   description:
     'The health of every connection: counts, the last sweep, the last webhook delivery and whether our webhook is active, ' +
-    'then the connections that need a look (failing, pending, delayed, paused). It reads a deployed table with your AWS login ' +
+    'the 7-day sync figures, then the connections that need a look (failing, pending, delayed, paused), each with its ' +
+    'last success ("3 h ago") and whether it keeps its schedule ("late 2 h", "on time", "manual"). It reads a deployed table with your AWS login ' +
     '(--stack or --table), else the local server on HOST:PORT when one answers (with API_TOKEN), else the store under DATA_DIR.',
   options: [
     ['--all', 'list every connection, healthy ones too'],
@@ -82,6 +84,41 @@ export function ago(iso: string | null | undefined, nowMs = Date.now()): string 
   return s >= 0 ? `${text} ago` : `in ${text}`;
 }
 
+/** "Late: 2 connections past their schedule (sheets_budget late 2 h, …)", from the connections listed. */
+function lateLine(connections: readonly ConnectionView[], shown: readonly Health[]): string {
+  const late = connections
+    .filter(isLate)
+    .sort((a, b) => (b.freshness?.late_by_minutes ?? 0) - (a.freshness?.late_by_minutes ?? 0));
+  // Only a listed connection can be named; a healthy one is never late (lateness makes it delayed).
+  const everyOneLate = (['failing', 'delayed'] as const).every((h) => shown.includes(h));
+  if (late.length === 0) return everyOneLate ? 'none' : 'none of those listed';
+  const named = late
+    .slice(0, 5)
+    .map(
+      (c) =>
+        `${terminalSafe((c.schema ?? c.id).slice(0, 60))} late ${lateSpan(c.freshness?.late_by_minutes ?? 0)}`,
+    );
+  return `${late.length} past their schedule's promise (${named.join(', ')}${late.length > 5 ? ', …' : ''})`;
+}
+
+/** "120 runs · 96.7 % succeeded · 4 failed · slowest (p95): salesforce 12.0 min, …". */
+function syncsLine(stats: Summary['sync_stats']): string {
+  if (!stats) return 'no figures yet (the next sweep sums them)';
+  const rate = stats.success_rate === null ? '—' : `${Math.round(stats.success_rate * 1000) / 10} %`;
+  const slowest = stats.slowest
+    .slice(0, 3)
+    .filter((s) => s.duration_p95_s !== null)
+    .map(
+      (s) =>
+        `${terminalSafe((s.schema ?? s.connection_id).slice(0, 60))} ${minutesText(s.duration_p95_s ?? 0)}`,
+    );
+  return `${stats.runs} runs · ${rate} succeeded · ${stats.failed} failed${slowest.length ? ` · slowest (p95): ${slowest.join(', ')}` : ''}`;
+}
+
+function minutesText(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
+}
+
 function table(rows: readonly string[][], widths: readonly number[]): string {
   return rows
     .map((row) =>
@@ -123,6 +160,8 @@ export function renderStatus(
             )
           : `our webhook ${terminalSafe(webhook.webhook_id)} ${summary.webhook_active ? 'active' : 'not checked yet'}`
     } · ${summary.events_quarantined} quarantined`,
+    `Syncs (7 d):  ${syncsLine(summary.sync_stats ?? null)}`,
+    `Late:         ${lateLine(connections, options.shownHealths)}`,
     '',
   ];
   const sorted = [...connections].sort(
@@ -138,6 +177,8 @@ export function renderStatus(
       'CONNECTION',
       'SERVICE',
       'DESTINATION',
+      'LAST SUCCESS',
+      'FRESHNESS',
       'LAST COMPLETED SYNC',
       'ENDED',
       'REASON',
@@ -159,6 +200,8 @@ export function renderStatus(
             ? `${group.name ?? group.id}${group.destination?.service ? ` (${group.destination.service})` : ''}`
             : (c.group_id ?? '—'),
         ),
+        c.freshness?.last_success_at ? ago(c.freshness.last_success_at, options.now) : 'never',
+        freshnessWord(c),
         terminalSafe(completed?.status ?? 'never'),
         ago(completed?.ended_at, options.now),
         reason.length > 70 ? `${reason.slice(0, 69)}…` : reason,

@@ -15,7 +15,9 @@ import {
 import { SCHEMA_VERSION } from '../lib/schema-version.ts';
 import { boundedNoticesShape, NO_NOTICES } from './bounded-notices.ts';
 import { openConnectionFailure } from './connection-failure.ts';
+import { withFreshnessAndLedger } from './freshness-ledger.ts';
 import { assessHealth, HEALTH_VALUES, healthReasonSchema } from './health.ts';
+import { syncLedgerSchema } from './sync-stats.ts';
 
 /**
  * The connection, defined once: `connectionViewShape` is the contract's field list (ARCHITECTURE.md, "The
@@ -24,7 +26,7 @@ import { assessHealth, HEALTH_VALUES, healthReasonSchema } from './health.ts';
  */
 
 export const SYNCING = 'SYNCING';
-export const SYNC_SOURCES = ['webhook', 'api'] as const;
+export const SYNC_SOURCES = ['webhook', 'history', 'api'] as const;
 
 const text = nullable(string());
 
@@ -144,6 +146,8 @@ export const connectionShape = {
    * itself, whatever order the two arrive in: the webhook path then needs no read of the run.
    */
   recent_starts: array(strictObject({ sync_id: string(), started_at: string() })),
+  /** The last 7 days of runs rolled up, and when history was last read (see `sync-stats.ts`). */
+  sync_ledger: nullable(syncLedgerSchema),
 };
 
 /** The connection as the store keeps it: the view plus `facts_as_of` and `config` (never in lists). */
@@ -192,6 +196,7 @@ export function unknownConnection(id: string, nowIso: string): Connection {
     connection_tests: null,
     last_action: null,
     recent_starts: [],
+    sync_ledger: null,
   };
   return { ...base, ...assessHealth(base, null, nowIso) };
 }
@@ -200,8 +205,9 @@ const VIEW_FIELDS = Object.keys(connectionViewShape) as (keyof ConnectionView)[]
 
 /** The connection with its health and reason recomputed (every write goes through this). */
 export function withHealth(connection: Connection, previous: Connection | null, nowIso: string): Connection {
-  const inputs = { ...connection, connection_failure: openConnectionFailure(connection) };
-  return { ...connection, ...assessHealth(inputs, previous?.health_reason ?? null, nowIso) };
+  const fresh = withFreshnessAndLedger(connection, previous, nowIso);
+  const inputs = { ...fresh, connection_failure: openConnectionFailure(fresh) };
+  return { ...fresh, ...assessHealth(inputs, previous?.health_reason ?? null, nowIso) };
 }
 
 /** The contract's view of a connection: exactly its fields, in its order (bookkeeping dropped). */

@@ -1,10 +1,22 @@
-import { type infer as Infer, nullable, number, object, strictObject, string } from 'zod/mini';
+import {
+  enum as enumOf,
+  type infer as Infer,
+  nullable,
+  number,
+  object,
+  strictObject,
+  string,
+} from 'zod/mini';
 import { toInstantMs } from '../lib/instant.ts';
 import { clipText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from '../lib/text.ts';
 import type { FivetranEvent } from '../webhook/parse-event.ts';
 import { SYNCING } from './connection.ts';
 
 const text = nullable(string());
+
+/** Who told us about a run: a webhook (`sync_start`/`sync_end`), or the sync-history endpoint (backfill). */
+export const RUN_SOURCES = ['webhook', 'history'] as const;
+export type RunSource = (typeof RUN_SOURCES)[number];
 
 /** A sync run as the contract shows it. */
 export const syncRunViewShape = {
@@ -16,6 +28,8 @@ export const syncRunViewShape = {
   duration_s: nullable(number()),
   reason: text,
   task_type: text,
+  /** A webhook's word always wins over history's for the same sync. */
+  source: enumOf(RUN_SOURCES),
 };
 export const syncRunViewSchema = strictObject(syncRunViewShape);
 export type SyncRunView = Infer<typeof syncRunViewSchema>;
@@ -68,6 +82,7 @@ export function newSyncRun(connectionId: string, syncId: string): SyncRun {
     duration_s: null,
     reason: null,
     task_type: null,
+    source: 'webhook',
     end_as_of: null,
   };
 }
@@ -102,6 +117,8 @@ export function applyEventToSyncRun(
     }
   }
   next.duration_s = durationSeconds(next.started_at, next.ended_at);
+  // What a webhook said about a sync replaces what history said (see `putFromHistory`).
+  next.source = 'webhook';
   return next;
 }
 

@@ -13,6 +13,7 @@ import { ROUTES, type RouteName, type RouteSpec } from './route-specs.ts';
 import { controlRoutes, type HtmlPage, SWEEPS_UNAVAILABLE } from './routes/control-routes.ts';
 import { lineageRoutes } from './routes/lineage-routes.ts';
 import { readRoutes } from './routes/read-routes.ts';
+import { syncRoutes } from './routes/sync-routes.ts';
 
 export const WEBHOOK_PATH = ROUTES.receiveWebhook.path;
 export const DEFAULT_COUNTS_MAX_AGE_MS = 5_000;
@@ -116,6 +117,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   const handlers: Record<RouteName, RouteHandler<RouteSpec> | null> = {
     ...readRoutes({ repositories: options.repositories, counts, mode: options.mode ?? null, now }),
     ...lineageRoutes({ repositories: options.repositories }),
+    ...syncRoutes({ repositories: options.repositories }),
     ...controlRoutes({
       accountStats: options.repositories.accountStats,
       sweepRecords: options.repositories.sweeps,

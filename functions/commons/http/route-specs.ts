@@ -16,6 +16,7 @@ import {
   sweepStartedSchema,
   webhookAcceptedSchema,
 } from './response-schemas.ts';
+import { SYNC_ROUTES } from './sync-route-specs.ts';
 
 export interface ResponseSpec {
   readonly description: string;
@@ -90,7 +91,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/api/connections/{id}',
     operationId: 'getConnection',
-    summary: 'One connection plus its last 20 sync runs',
+    summary: 'One connection plus its last 20 sync runs and its 7-day sync stats',
     access: 'api',
     responses: {
       200: { description: 'The connection', schema: connectionDetailSchema },
@@ -112,6 +113,7 @@ export const ROUTES = {
       503: unavailable,
     },
   },
+  ...SYNC_ROUTES,
   ...LINEAGE_ROUTES,
   listEvents: {
     method: 'GET',

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { connectionView, connectionViewShape, lastActionSchema } from '../connection/connection.ts';
 import { syncRunView, syncRunViewSchema } from '../connection/sync-run.ts';
+import { syncStatsOf, syncStatsSchema } from '../connection/sync-stats.ts';
 import type { Repositories } from '../store/repositories.ts';
 
 const instant = z.string().describe('ISO-8601 instant');
@@ -30,7 +31,17 @@ export const connectionDetailSchema = z.strictObject({
   schema_selection: schemaSelectionSchema
     .nullable()
     .describe('What the connection replicates, from the sweep; null until its schema was fetched'),
-  syncs: z.array(syncRunViewSchema).describe(`The last ${RECENT_SYNC_RUNS} sync runs, newest first.`),
+  syncs: z
+    .array(syncRunViewSchema)
+    .describe(
+      `The last ${RECENT_SYNC_RUNS} sync runs, newest first (all of them: GET /api/connections/{id}/syncs).`,
+    ),
+  sync_stats: z
+    .strictObject(syncStatsSchema.def.shape)
+    .describe(
+      'Runs of the last 7 days (today and the six UTC days before, from `since`), rolled up as they are ' +
+        'learnt: counts, success rate (succeeded / (succeeded + failed)) and duration percentiles (within ~9 %)',
+    ),
   last_action: z
     .nullable(lastActionSchema)
     .describe('The newest edit_connector, resync_connector, resync_table or force_update_connector event'),
@@ -41,6 +52,7 @@ export type ConnectionDetail = z.infer<typeof connectionDetailSchema>;
 export async function readConnectionDetail(
   repos: Pick<Repositories, 'connections' | 'syncRuns' | 'schemas'>,
   id: string,
+  nowMs: number = Date.now(),
 ): Promise<ConnectionDetail | null> {
   const found = await repos.connections.get(id);
   if (found === null) return null;
@@ -57,6 +69,7 @@ export async function readConnectionDetail(
       summary: schema.summary as Record<string, unknown> | null,
     },
     syncs: syncs.map(syncRunView),
+    sync_stats: syncStatsOf(found.sync_ledger, nowMs),
     last_action: found.last_action,
   };
 }

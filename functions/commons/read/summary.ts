@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { HEALTH_VALUES, type Health } from '../connection/health.ts';
+import { accountSyncStatsSchema } from '../store/repositories/account-sync-stats.ts';
 import { healthChangeEntrySchema } from '../store/repositories/health-changes.ts';
 import { sweepRecordSchema } from '../store/repositories/sweeps.ts';
 import { registeredWebhookSchema } from '../store/repositories/webhook-registration.ts';
@@ -36,6 +37,12 @@ export const summarySchema = z.strictObject({
     .describe('Whether Fivetran still has our webhook active, as the last sweep saw it'),
   registered_webhook: z.nullable(registeredWebhookSchema).describe('The webhook `webhook register` created'),
   recent_health_changes: z.array(healthChangeEntrySchema).describe('The last health changes, newest first'),
+  sync_stats: z
+    .nullable(accountSyncStatsSchema)
+    .describe(
+      'Sync runs of the last 7 days over the account (success rate, the slowest connections by p95), as the ' +
+        'newest sweep summed them from each connection; null until a sweep did',
+    ),
   mode: z.enum(RUN_MODES).nullable(),
   generated_at: instant,
 });
@@ -51,12 +58,13 @@ export interface SummaryDeps {
 /** The account at a glance: the health counts plus a handful of small reads, run at once. */
 export async function readSummary(deps: SummaryDeps): Promise<Summary> {
   const { repositories: repos, now } = deps;
-  const [counts, stats, lastSweep, registered, changes] = await Promise.all([
+  const [counts, stats, lastSweep, registered, changes, syncStats] = await Promise.all([
     deps.counts.read(),
     repos.accountStats.get(),
     newestSweep(repos, now),
     repos.webhookRegistration.get(),
     repos.healthChanges.recent(),
+    repos.accountSyncStats.get(),
   ]);
   return {
     by_health: counts.by_health,
@@ -70,6 +78,7 @@ export async function readSummary(deps: SummaryDeps): Promise<Summary> {
     webhook_active: registered?.active ?? null,
     registered_webhook: registered,
     recent_health_changes: changes,
+    sync_stats: syncStats,
     mode: deps.mode,
     generated_at: new Date(now()).toISOString(),
   };

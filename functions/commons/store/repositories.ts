@@ -1,6 +1,10 @@
 import { createIngestRepositories } from './ingest-repositories.ts';
 import { createLineageRepositories } from './lineage-repositories.ts';
 import type { AccountStatsRepository } from './repositories/account-stats.ts';
+import {
+  type AccountSyncStatsRepository,
+  accountSyncStatsRepository,
+} from './repositories/account-sync-stats.ts';
 import type { AlertChangeRecorder } from './repositories/alert-inbox.ts';
 import { type AlertInboxRepository, alertInboxRepository } from './repositories/alert-inbox-reader.ts';
 import { type AlertOutboxRepository, alertOutboxRepository } from './repositories/alert-outbox.ts';
@@ -39,6 +43,8 @@ export interface Repositories {
   readonly sweepLease: SweepLeaseRepository;
   readonly webhookRegistration: WebhookRegistrationRepository;
   readonly healthChanges: HealthChangeRepository;
+  /** The account's 7-day run figures, summed by the sweep. */
+  readonly accountSyncStats: AccountSyncStatsRepository;
   /** Health changes kept for the alert pass (the push path writes them), and that pass's own items. */
   readonly alertChanges: AlertChangeRecorder;
   readonly alertInbox: AlertInboxRepository;
@@ -72,6 +78,7 @@ export function createRepositories(table: TableRef, options: RepositoryOptions):
     sweeps: sweepRepository(table),
     sweepLease: sweepLeaseRepository(table),
     webhookRegistration: webhookRegistrationRepository(table),
+    accountSyncStats: accountSyncStatsRepository(table),
     alertInbox: alertInboxRepository(table),
     alertOutbox: alertOutboxRepository(table),
     alertStates: alertStateRepository(table),

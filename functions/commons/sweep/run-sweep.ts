@@ -27,6 +27,7 @@ import {
 import { newSweepId } from './sweep-control.ts';
 import { describeSweepError, sweepErrorCode } from './sweep-errors.ts';
 import { sweepGroups } from './sweep-groups.ts';
+import { sweepHistory } from './sweep-history.ts';
 import { sweepLineageNaming } from './sweep-lineage-naming.ts';
 import { sweepSchemas } from './sweep-schemas.ts';
 import { sweepTransformations } from './sweep-transformations.ts';
@@ -41,6 +42,11 @@ export interface SweepDeps {
   };
   /** Schema requests this sweep may make (`SCHEMA_REQUEST_BUDGET`); 0 turns schema fetching off. */
   readonly schemaRequestBudget: number;
+  /**
+   * Sync-history requests this sweep may make at most (default: no cap of its own, half of what the hourly
+   * budget leaves); 0 turns the backfill off.
+   */
+  readonly historyRequestBudget?: number | null;
   /**
    * Fivetran requests an hour the product allows itself (`FIVETRAN_REQUESTS_PER_HOUR`); null for the default
    * (5 % of the paid plan's 20,000, and never above 10 % of the account's own limit). See `sweep-budget.ts`.
@@ -148,6 +154,7 @@ function recordFields(
     webhook_active: tally.webhook_active,
     items_unreadable: findings.unreadable,
     items_unreadable_total: findings.unreadableTotal,
+    history: findings.history,
     request_budget:
       plan === null
         ? null
@@ -190,6 +197,9 @@ async function runPhases(context: SweepContext, state: PhaseState): Promise<void
   await confirmDeletions(context, listing);
   const webhookNote = await checkWebhook(context);
   if (webhookNote !== null) state.remarks.push(webhookNote);
+  const history = await sweepHistory(context, listing);
+  context.findings.history = history.findings;
+  if (history.shortfall !== null) state.notes.push(history.shortfall);
   if (context.lineageNaming) {
     const namingNote = await sweepLineageNaming(context, listing, destinations);
     if (namingNote !== null) state.remarks.push(namingNote);
@@ -239,6 +249,7 @@ async function execute(
     stopReason,
     concurrency: deps.concurrency ?? 16,
     schemaRequestBudget: deps.schemaRequestBudget,
+    historyRequestBudget: deps.historyRequestBudget ?? null,
     log,
     schemaChangeNotifier: deps.schemaChangeNotifier ?? noopSchemaChangeNotifier,
     lineageNaming: deps.lineageNaming ?? false,

@@ -5,8 +5,9 @@ import { MAX_SKIPPED_LISTED, type SkippedConnection } from '../store/repositorie
 import type { Repositories } from '../store/repositories.ts';
 import type { SchemaChangeNotifier } from '../tables/schema-change-notifier.ts';
 import type { OptionalRequests } from './sweep-budget.ts';
+import type { HistoryFindings } from './sweep-history.ts';
 
-export type SweepPhase = 'groups' | 'connections' | 'deletions' | 'webhook' | 'schemas' | 'done';
+export type SweepPhase = 'groups' | 'connections' | 'deletions' | 'webhook' | 'history' | 'schemas' | 'done';
 
 /** Running counts, shown while a sweep runs and kept in its record at the end. */
 export interface SweepTally {
@@ -67,12 +68,14 @@ export interface SweepFindings {
   unreadableTotal: number;
   /** Planned after the listing; null before (or when the listing did not complete). */
   optional: OptionalRequests | null;
+  /** What the sync-history phase did; null when it did not run. */
+  history: HistoryFindings | null;
 }
 
 export const MAX_UNREADABLE_KEPT = 20;
 
 export function emptyFindings(): SweepFindings {
-  return { unreadable: [], unreadableTotal: 0, optional: null };
+  return { unreadable: [], unreadableTotal: 0, optional: null, history: null };
 }
 
 /** What every phase works with. */
@@ -92,6 +95,8 @@ export interface SweepContext {
   /** Store writes (and API confirmations) in flight at once. */
   readonly concurrency: number;
   readonly schemaRequestBudget: number;
+  /** Sync-history requests this sweep may make at most; null: only the hourly budget's share limits them. */
+  readonly historyRequestBudget: number | null;
   readonly progress: (phase: SweepPhase) => void;
   readonly log: StructuredLog;
   /** Told about each stored schema change record (the `Schema Changed` event deployed, a log line locally). */

@@ -23,6 +23,8 @@ export function progressLine(progress: SweepProgress, bar: boolean): string {
       return `deletions: ${counted(p.deletions_checked, p.deletion_candidates)} absent connections confirmed, ${number(p.connections_deleted)} deleted`;
     case 'webhook':
       return `webhook: ${p.webhook_active === null ? 'checking' : p.webhook_active ? 'active' : 'NOT active'}`;
+    case 'history':
+      return 'history: reading what webhooks never told us';
     case 'schemas':
       return `schemas: ${counted(p.schema_fetches, p.schemas_planned)} fetched (${number(p.schemas_due)} due)`;
     case 'done':

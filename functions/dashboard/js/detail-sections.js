@@ -98,6 +98,7 @@ const Sections = (() => {
       el('span', { className: 'key ok' }, '■ succeeded'),
       el('span', { className: 'key failed' }, '■ ✕ failed'),
       el('span', { className: 'key other' }, '■ ↻ rescheduled / other'),
+      el('span', { className: 'key running' }, '□ … running'),
       ' — bar height is the run’s duration; hover or focus a bar for its reason',
     );
     const statsList =
@@ -119,7 +120,7 @@ const Sections = (() => {
     // Drawn once in the page, at its real width (Timeline.attach), so its text keeps its size on a phone.
     box.syncs = syncs;
     box.caption = caption;
-    return section('Sync timeline', 'timeline', statsList, box, caption, legend);
+    return section('Sync timeline', 'timeline', statsList, box, caption, legend, Timeline.table(syncs));
   }
 
   function schemaSection(c) {

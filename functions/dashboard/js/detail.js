@@ -62,6 +62,25 @@ const Detail = (() => {
     );
   }
 
+  /** What the schedule promises: "a success every 1 h · late after 14:05 (in 20 min)", or why nothing is. */
+  function promise(c, f) {
+    if (!f.every) {
+      const manual = String(c.schedule_type ?? '').toLowerCase() === 'manual';
+      return el(
+        'span',
+        { className: 'muted' },
+        manual ? 'none: a manual schedule' : c.paused ? 'none while paused' : 'none: no sync frequency',
+      );
+    }
+    return el(
+      'span',
+      { id: 'detail-promise' },
+      `a success every ${minutes(f.every)}`,
+      f.lateAfter ? el('span', {}, ' · late after ', time(f.lateAfter)) : null,
+      f.lateBy ? el('span', { className: 'late' }, ` · late by ${minutes(f.lateBy)}`) : null,
+    );
+  }
+
   function factsSection(c, state) {
     const s = c.status ?? {};
     const f = Health.freshness(c);
@@ -100,9 +119,8 @@ const Detail = (() => {
         ['Schema status', s.schema_status === undefined ? undefined : s.schema_status],
         ['Paused', yesNo(c.paused)],
         ['Last success', time(f.lastSuccess, 'never')],
-        ['Expected every', f.every ? minutes(f.every) : null],
-        ['Late after', c.freshness ? time(f.lateAfter) : undefined],
-        ['Late by', c.freshness ? (f.lateBy ? minutes(f.lateBy) : 'not late') : undefined],
+        ['Freshness', c.freshness ? Health.verdictNode(Health.verdict(c)) : undefined],
+        ['Promise', promise(c, f)],
         ['Last failure', time(c.failed_at, 'never')],
         [
           'Last sync',

@@ -121,5 +121,37 @@ const Health = (() => {
     };
   }
 
-  return { VALUES, SYMBOLS, of, rank, badge, reason, reasonLabel, freshness, later };
+  /**
+   * The schedule's promise in a word or two, as the list's Freshness column and the CLI say it: `late 3 h`,
+   * `on time`, `manual` (nothing promised), `paused`, `no schedule`, `no success yet`; `—` when this server
+   * sends no freshness. `late` is the minutes past the promise (0 when kept, null when nothing is promised).
+   */
+  function verdict(connection) {
+    const f = connection.freshness;
+    if (!f || typeof f !== 'object') return { word: '—', state: 'unknown', late: null };
+    const late = typeof f.late_by_minutes === 'number' ? f.late_by_minutes : null;
+    if (late !== null && late > 0) return { word: `late ${Fmt.span(late * 60)}`, state: 'late', late };
+    if (typeof f.expected_every_minutes !== 'number') {
+      const manual = String(connection.schedule_type ?? '').toLowerCase() === 'manual';
+      const word = manual ? 'manual' : connection.paused ? 'paused' : 'no schedule';
+      return { word, state: 'none', late: null };
+    }
+    if (!f.last_success_at) return { word: 'no success yet', state: 'waiting', late };
+    return { word: 'on time', state: 'ontime', late: 0 };
+  }
+
+  /** The verdict as a node: lateness marked by a symbol and weight, never by colour alone. */
+  function verdictNode(v) {
+    if (v.state === 'late') {
+      return el(
+        'span',
+        { className: 'late' },
+        el('span', { attrs: { 'aria-hidden': 'true' } }, '⚠ '),
+        v.word,
+      );
+    }
+    return el('span', { className: v.state === 'ontime' ? 'ontime' : 'muted' }, v.word);
+  }
+
+  return { VALUES, SYMBOLS, of, rank, badge, reason, reasonLabel, freshness, verdict, verdictNode, later };
 })();

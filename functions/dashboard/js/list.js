@@ -12,6 +12,7 @@ const List = (() => {
     ['health', 'Health', 'health'],
     ['reason', 'Reason', 'reason'],
     ['last_success', 'Last success', 'fresh'],
+    ['freshness', 'Freshness', 'freshness'],
     ['last_sync', 'Last sync', 'lastsync secondary'],
     ['service', 'Service', 'service secondary'],
     ['destination', 'Destination', 'dest secondary'],
@@ -38,6 +39,7 @@ const List = (() => {
       reason,
       reasonText: reason ? `${Health.reasonLabel(reason.code)} ${reason.message}` : '',
       fresh: Health.freshness(connection),
+      verdict: Health.verdict(connection),
       last,
       lastAt: last ? (last.ended_at ?? last.started_at ?? null) : null,
       deleted: Boolean(connection.deleted_at),
@@ -55,6 +57,10 @@ const List = (() => {
         return text(a.reasonText, b.reasonText);
       case 'last_success':
         return when(a.fresh.lastSuccess, b.fresh.lastSuccess);
+      case 'freshness':
+        // Ascending is the stalest first (as Last success: oldest first): the latest, then on time, then
+        // connections that promise nothing.
+        return (b.verdict.late ?? -1) - (a.verdict.late ?? -1);
       case 'last_sync':
         return when(a.lastAt, b.lastAt);
       case 'service':
@@ -128,18 +134,8 @@ const List = (() => {
   }
 
   function freshnessCell(r) {
-    const { lastSuccess, every, lateBy } = r.fresh;
-    const note =
-      typeof lateBy === 'number' && lateBy > 0
-        ? el(
-            'span',
-            { className: 'note late' },
-            el('span', { attrs: { 'aria-hidden': 'true' } }, '⚠ '),
-            `late by ${minutes(lateBy)}`,
-          )
-        : every
-          ? el('span', { className: 'note muted' }, `due every ${minutes(every)}`)
-          : null;
+    const { lastSuccess, every } = r.fresh;
+    const note = every ? el('span', { className: 'note muted' }, `due every ${minutes(every)}`) : null;
     return el(
       'td',
       { className: 'fresh', dataset: { label: 'Last success' } },
@@ -177,6 +173,11 @@ const List = (() => {
       el('td', { className: 'health' }, Health.badge(r.health)),
       reasonCell(r),
       freshnessCell(r),
+      el(
+        'td',
+        { className: 'freshness', dataset: { label: 'Freshness', state: r.verdict.state } },
+        Health.verdictNode(r.verdict),
+      ),
       el(
         'td',
         { className: 'lastsync secondary' },

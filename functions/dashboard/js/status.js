@@ -282,6 +282,7 @@ const Status = (() => {
     renderBanners(state);
     renderMode(state.summary);
     renderActivity(state, handlers.onOpen);
+    SyncSummary.render(state, handlers.onOpen);
   }
 
   return { webhookState, emptyAccountText, render, renderRefreshed, renderConnection };

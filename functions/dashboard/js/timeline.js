@@ -4,7 +4,8 @@
 // biome-ignore lint/correctness/noUnusedVariables: read by the page's other scripts (classic scripts share one scope)
 const Timeline = (() => {
   const H = 200;
-  const PAD = { left: 52, right: 14, top: 18, bottom: 30 };
+  // Room on the left for the longest duration label ("10.2 min", "12.5 h") at 12 px.
+  const PAD = { left: 66, right: 14, top: 18, bottom: 30 };
   const MAX_RUNS = 200;
   const { svg, el, instant, seconds, exact, ago } = Fmt;
 
@@ -48,18 +49,71 @@ const Timeline = (() => {
       : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   }
 
+  const sourceOf = (run) => (run.source ? ` (${Fmt.text(run.source, 20)})` : '');
+  const durationText = (p) => `${seconds(p.duration)}${p.kind === 'running' ? ' so far' : ''}`;
+
   function describe(p) {
     const reason = p.run.reason ? `: ${Fmt.text(p.run.reason, 300)}` : '';
-    return `${p.run.status}, started ${ago(p.start)}, ${seconds(p.duration)}${reason}`;
+    return `${Fmt.text(p.run.status, 40)}${sourceOf(p.run)}, started ${ago(p.start)}, ${durationText(p)}${reason}`;
+  }
+
+  /** The same runs as a table (newest first, as sent): the chart's text alternative, and a way to read every reason. */
+  function table(syncs, now = Date.now()) {
+    const runs = placeable(Array.isArray(syncs) ? syncs : [], now).reverse();
+    if (runs.length === 0) return null;
+    const row = (p) =>
+      el(
+        'tr',
+        { className: `run-row ${p.kind}`, dataset: { status: String(p.run.status) } },
+        el('td', { title: exact(p.start) }, Fmt.time(new Date(p.start).toISOString())),
+        el(
+          'td',
+          { className: 'run-status' },
+          MARKS[p.kind] ? el('span', { attrs: { 'aria-hidden': 'true' } }, `${MARKS[p.kind]} `) : null,
+          Fmt.text(p.run.status, 40),
+        ),
+        el('td', {}, durationText(p)),
+        el('td', {}, Fmt.text(p.run.source ?? '—', 20)),
+        el('td', { className: 'run-reason' }, p.run.reason ? Fmt.text(p.run.reason, 300) : '—'),
+      );
+    return el(
+      'details',
+      { className: 'runs-table' },
+      el('summary', {}, `The ${runs.length} runs as a table`),
+      el(
+        'div',
+        {
+          className: 'table-scroll',
+          tabIndex: 0,
+          attrs: { role: 'region', 'aria-label': 'Sync runs (scrolls sideways when narrow)' },
+        },
+        el(
+          'table',
+          { className: 'small' },
+          el('caption', { className: 'vh' }, 'Sync runs, newest first'),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ['Started', 'Status', 'Duration', 'Source', 'Reason'].map((h) => el('th', { scope: 'col' }, h)),
+            ),
+          ),
+          el('tbody', {}, runs.map(row)),
+        ),
+      ),
+    );
   }
 
   function showTip(box, tip, target, p) {
     tip.replaceChildren(
-      el('strong', {}, `${p.run.status}`),
+      el('strong', {}, Fmt.text(p.run.status, 40)),
+      sourceOf(p.run),
       el('br'),
       `started ${exact(p.start)}`,
       el('br'),
-      `duration ${seconds(p.duration)}${p.run.task_type ? ` · ${p.run.task_type}` : ''}`,
+      `duration ${durationText(p)}${p.run.task_type ? ` · ${Fmt.text(p.run.task_type, 60)}` : ''}`,
       p.run.reason ? el('span', { className: 'tip-reason' }, el('br'), Fmt.text(p.run.reason, 300)) : null,
     );
     tip.hidden = false;
@@ -165,5 +219,5 @@ const Timeline = (() => {
     observer.observe(box);
   }
 
-  return { render, attach, kindOf };
+  return { render, attach, table, kindOf };
 })();

@@ -3,7 +3,16 @@
 
 // biome-ignore lint/correctness/noUnusedVariables: read by the page's other scripts (classic scripts share one scope)
 const View = (() => {
-  const SORT_KEYS = ['connection', 'health', 'reason', 'last_success', 'last_sync', 'service', 'destination'];
+  const SORT_KEYS = [
+    'connection',
+    'health',
+    'reason',
+    'last_success',
+    'freshness',
+    'last_sync',
+    'service',
+    'destination',
+  ];
   const DEFAULT_SORT = { key: 'health', dir: 1 };
   const MAX_TEXT = 200;
 

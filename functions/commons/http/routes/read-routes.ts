@@ -41,7 +41,7 @@ export function readRoutes(deps: ReadRouteDeps) {
 
   const getConnection: RouteHandler<Routes['getConnection']> = async (request) => {
     const id = request.params.id ?? '';
-    const detail = await readConnectionDetail(repos, id);
+    const detail = await readConnectionDetail(repos, id, now());
     if (detail === null) throw new HttpError(404, `no connection ${id}`);
     return { status: 200, body: detail };
   };

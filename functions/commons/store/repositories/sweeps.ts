@@ -72,6 +72,16 @@ export const sweepRecordShape = {
   /** Items Fivetran answered that could not be read in full: the first few, and how many in all. */
   items_unreadable: array(strictObject({ endpoint: string(), id: nullable(string()), problem: string() })),
   items_unreadable_total: count,
+  /** The sync-history backfill: connections due and read, requests, runs written, why it stopped. */
+  history: nullable(
+    strictObject({
+      connections_due: count,
+      connections_backfilled: count,
+      requests: count,
+      runs_written: count,
+      note: nullable(string()),
+    }),
+  ),
   /** The hourly request budget the optional requests (schemas, history) kept to; null before a listing. */
   request_budget: nullable(
     strictObject({
@@ -106,6 +116,7 @@ export function decodeSweep(item: StoredItem): SweepRecord {
     error_code: null,
     items_unreadable: [],
     items_unreadable_total: 0,
+    history: null,
     request_budget: null,
   };
   return readFields(sweepRecordShape, item, fallback).value;

@@ -1,4 +1,4 @@
-import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { SYNCING } from '../../connection/connection.ts';
 import {
   durationSeconds,
@@ -14,7 +14,7 @@ import { readFields } from '../../lib/tolerant-object.ts';
 import type { FivetranEvent } from '../../webhook/parse-event.ts';
 import { isConditionalCheckFailed } from '../table/errors.ts';
 import { AccessPatterns, indexEntry, syncRunKey } from '../table/keys.ts';
-import { queryPage } from '../table/query-page.ts';
+import { allOf, type Page, type PageRequest, queryPage } from '../table/query-page.ts';
 import type { Retention } from '../table/retention.ts';
 import type { TableRef } from '../table/table-ref.ts';
 import { type StoredItem, updateVersioned } from '../table/versioned-update.ts';
@@ -36,8 +36,16 @@ const EMPTY_RUN: SyncRun = { ...newSyncRun('', ''), status: 'UNKNOWN' };
 
 export function decodeSyncRun(item: StoredItem): SyncRun {
   const run = readFields(syncRunShape, item, EMPTY_RUN).value;
+  // A webhook's write leaves its rank attributes (`runUpdate`), whatever wrote the item first; an item
+  // with no `source` predates it and came from webhooks.
+  const fromWebhook =
+    item.source !== 'history' || item.end_rank !== undefined || item.started_ms !== undefined;
   // Start and end may come from separate writes: the duration is derived, never trusted as stored.
-  return { ...run, duration_s: durationSeconds(run.started_at, run.ended_at) };
+  return {
+    ...run,
+    duration_s: durationSeconds(run.started_at, run.ended_at),
+    source: fromWebhook ? 'webhook' : 'history',
+  };
 }
 
 /**
@@ -157,6 +165,23 @@ export interface SyncRunRepository {
   ): Promise<SyncRun | null>;
   /** The connection's newest runs that have not expired, newest first (20 unless told). */
   listRecent(connectionId: string, limit?: number): Promise<SyncRun[]>;
+  /** One page of the connection's runs, newest first; `statuses` (exact words) narrows it. */
+  listPage(
+    connectionId: string,
+    filters: { readonly statuses?: readonly string[] | undefined },
+    page: PageRequest,
+  ): Promise<Page<SyncRun>>;
+  /**
+   * The connection's runs (not expired) placed at or after `sinceMs` (their start, else their end), oldest
+   * first, at most `max`: what a backfill compares the history it read with.
+   */
+  listSince(connectionId: string, sinceMs: number, max: number): Promise<SyncRun[]>;
+  /**
+   * Keeps a run read from the sync-history endpoint, unless a webhook told us about that sync: creates it, or
+   * completes a history run still SYNCING; anything else is left as it is (a webhook's word always wins).
+   * One conditional put; true when it wrote.
+   */
+  putFromHistory(run: SyncRun): Promise<boolean>;
 }
 
 export function syncRunRepository(
@@ -197,6 +222,77 @@ export function syncRunRepository(
         },
       );
       return result.after;
+    },
+
+    listPage(connectionId, filters, page) {
+      const statuses = [...new Set(filters.statuses ?? [])];
+      const statusFilter =
+        statuses.length === 0
+          ? null
+          : {
+              expression: `#status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`,
+              names: { '#status': 'status' },
+              values: Object.fromEntries(statuses.map((status, i) => [`:status${i}`, status])),
+            };
+      return queryPage(table, {
+        pattern: AccessPatterns.syncRunsOf(connectionId),
+        newestFirst: true,
+        filter: allOf([options.retention.notExpired(options.now()), statusFilter]),
+        scope: { listing: 'syncs', filters: { connectionId, status: statuses.join(',') || undefined } },
+        page,
+        decode: decodeSyncRun,
+      });
+    },
+
+    async listSince(connectionId, sinceMs, max) {
+      const { index, partition } = AccessPatterns.syncRunsOf(connectionId);
+      const expired = options.retention.notExpired(options.now());
+      const runs: SyncRun[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const result = await table.client.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            IndexName: index.indexName,
+            KeyConditionExpression: '#pk = :pk AND #sk >= :from',
+            FilterExpression: expired.expression,
+            ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, ...expired.names },
+            ExpressionAttributeValues: { ':pk': partition, ':from': instantKey(sinceMs), ...expired.values },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of result.Items ?? []) {
+          if (runs.length >= max) return runs;
+          runs.push(decodeSyncRun(item));
+        }
+        start = result.LastEvaluatedKey;
+      } while (start);
+      return runs;
+    },
+
+    async putFromHistory(run) {
+      const nowMs = options.now();
+      try {
+        await table.client.send(
+          new PutCommand({
+            TableName: table.tableName,
+            Item: {
+              ...syncRunItem(run, options.retention.expiresAt(nowMs), nowMs),
+              ...syncRunKey(run.connection_id, run.sync_id),
+              source: 'history',
+            },
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (#source = :history AND attribute_not_exists(end_rank) AND ' +
+              'attribute_not_exists(started_ms) AND #status = :syncing)',
+            ExpressionAttributeNames: { '#source': 'source', '#status': 'status' },
+            ExpressionAttributeValues: { ':history': 'history', ':syncing': SYNCING },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
     },
 
     async listRecent(connectionId, limit = 20) {

@@ -16,6 +16,7 @@
  * | schema summary  | `CONN#<id>`           | `SCHEMA`          | `SCHEMAS` / `<id>`              | —                                           | —                            |
  * | our webhook     | `ACCOUNT`             | `WEBHOOK`         | —                               | —                                           | —                            |
  * | health changes  | `ACCOUNT`             | `HEALTH_CHANGES`  | —                               | —                                           | —                            |
+ * | sync stats      | `ACCOUNT`             | `SYNC_STATS`      | —                               | —                                           | —                            |
  * | alert to plan   | `ALERTCHANGE#<key>`   | `ALERT_CHANGE`    | `ALERTS#INBOX` / `<changed_at>#<key>` | —                                     | —                            |
  * | alert to send   | `ALERT#<id>`          | `ALERT`           | `ALERTS#DUE` / `<due or lease end>#<id>` (pending only) | `ALERTS#LANE#<lane>` / `<seq>#<id>` (pending only) | — |
  * | alert state     | `CONN#<id>`           | `ALERT_STATE`     | —                               | —                                           | —                            |
@@ -43,6 +44,8 @@
  *   a large selection never weighs on the connection item; `SCHEMAS` lets the sweep read every summary's
  *   freshness in a few queries to decide which to fetch next.
  * - `ACCOUNT`/`HEALTH_CHANGES` keeps the last 20 health changes for the dashboard (one small item, no scan).
+ * - `ACCOUNT`/`SYNC_STATS` is the account's 7-day run figures and slowest connections, summed by the sweep
+ *   from each connection's roll-up, so `GET /api/summary` reads one small item whatever the account's size.
  * - `ACCOUNT`/`WEBHOOK` is the webhook `webhook register` created at Fivetran (id and URL, never its secret).
  * - Alerts: a health change is first kept as an "alert to plan" (written by the webhook and the sweep right after
  *   the connection); the alert pass plans it against the connection's alert state and stores one "alert to
@@ -88,6 +91,7 @@ export const SWEEP_LEASE_KEY: ItemKey = { pk: 'LEASE', sk: 'SWEEP' };
 export const STATS_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'STATS' };
 export const REGISTERED_WEBHOOK_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'WEBHOOK' };
 export const HEALTH_CHANGES_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'HEALTH_CHANGES' };
+export const SYNC_STATS_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'SYNC_STATS' };
 export const FIVETRAN_ACCOUNT_KEY: ItemKey = { pk: 'ACCOUNT', sk: 'FIVETRAN_ACCOUNT' };
 export const tableKey = (connectionId: string, tableId: string): ItemKey => ({
   pk: `CONN#${connectionId}`,
