@@ -193,8 +193,6 @@ describe.skipIf(!existsSync(CHROMIUM))('Dashboard in Chromium, demo mode (what `
     browser = await launchChromium(profile);
     server = await startLocalServer(loadLocalConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), {
       sweeps: true,
-      // Each width presses "Sweep now" within seconds of the other: no cool-down between them here.
-      manualSweepCooldownMs: 0,
       demo: { syncEveryMs: 150 },
       // Each viewport clicks "Sweep now" once, seconds apart; the cool-down has its own tests.
       manualSweepCooldownMs: 0,
