@@ -53,7 +53,7 @@ describe('demo mode shows the run ledger within a minute of `npm start`', () => 
       ONE_MINUTE,
     );
     const list = await get('/api/connections?limit=1000');
-    const ledgers = await Promise.all(
+    const ledgers: { id: string; runs: Run[] }[] = await Promise.all(
       list.items.map(async (c: { id: string }) => ({
         id: c.id,
         runs: (await get(`/api/connections/${c.id}/syncs?limit=1000`)).items as Run[],
