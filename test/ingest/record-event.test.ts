@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '#commons/lib/schema-version';
 import {
   creationProbe,
   dbtRunFailed,
@@ -35,7 +36,7 @@ describe('Store: recordEvent', () => {
       paused: false,
       deleted_at: null,
       health: 'healthy',
-      schema_version: 2,
+      schema_version: SCHEMA_VERSION,
       last_sync: {
         sync_id: 'b4703f73-6315-4e22-8d7a-3bfb18b2fed2',
         status: 'SUCCESSFUL',
