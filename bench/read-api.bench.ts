@@ -2,8 +2,11 @@
  * The read side at 10,000 connections: the local server (dynalite on disk, as `npm start` runs it) with
  * 10,000 connection items in 50 groups, 2,000 raw events and 50 group items written straight in the stored
  * shape. Measures over HTTP the median latency of `GET /api/connections?health=failing` (default page and
- * a 1,000 page) and `GET /api/summary` (with its 5 s count cache, and counting every time), and in Chromium the dashboard's time from navigation to its first
- * row, and to the whole account. Goals (issue 6): API ≤ 100 ms, first row ≤ 1 s.
+ * a 1,000 page), `GET /api/summary` (with its 5 s count cache, and counting every time) and one connection's detail,
+ * and in Chromium the dashboard's time from navigation to its first row, and to the whole account. Every
+ * connection carries a week of hourly runs in its 7-day roll-up and the summary the account's figures (issue
+ * 16: reading them must stay within the figures before); the sweep's summing of 10,000 roll-ups is timed too.
+ * Goals (issue 6): API ≤ 100 ms, first row ≤ 1 s.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { loadLocalConfig } from '#commons/config/local-config';
 import { type Connection, unknownConnection } from '#commons/connection/connection';
 import { computeHealth } from '#commons/connection/health';
+import { ledgerFromRuns, type SyncLedger } from '#commons/connection/sync-stats';
 import { createHttpApp } from '#commons/http/app';
 import { startHttpServer } from '#commons/http/node-server';
 import { connectionItem } from '#commons/store/repositories/connections';
@@ -19,6 +23,7 @@ import { eventItem } from '#commons/store/repositories/events';
 import { groupItem } from '#commons/store/repositories/groups';
 import { connectionKey } from '#commons/store/table/keys';
 import type { TableRef } from '#commons/store/table/table-ref';
+import { sumAccountSyncStats } from '#commons/sweep/account-sync-stats';
 import { startLocalServer } from '../functions/local/local-server.ts';
 import { CHROMIUM, launchChromium } from '../test/support/chromium.ts';
 import { summarise } from './stats.ts';
@@ -28,6 +33,26 @@ const GROUPS = 50;
 const EVENTS = 2_000;
 const SAMPLES = 40;
 const PAGE_LOADS = 5;
+/** Each connection's 7-day roll-up: hourly runs for a week (168), as a 60-minute schedule makes. */
+const RUNS_PER_DAY = 24;
+const LEDGER_SHAPES = 20;
+
+/** A week of hourly runs, some failing, durations spread over 20 s … 20 min; a few distinct shapes reused. */
+function ledgers(nowMs: number): SyncLedger[] {
+  return Array.from({ length: LEDGER_SHAPES }, (_, shape) => {
+    const runs = Array.from({ length: 7 * RUNS_PER_DAY }, (_, r) => {
+      const endMs = nowMs - r * 3_600_000 - shape * 60_000;
+      const seconds = 20 + ((r * 37 + shape * 101) % 1_180);
+      return {
+        sync_id: `run_${shape}_${r}`,
+        status: (r + shape) % 11 === 0 ? 'FAILURE' : 'SUCCESSFUL',
+        started_at: new Date(endMs - seconds * 1000).toISOString(),
+        ended_at: new Date(endMs).toISOString(),
+      };
+    });
+    return ledgerFromRuns(runs, nowMs, { history_at: nowMs, gap_from: null });
+  });
+}
 
 function connection(i: number, nowMs: number): Connection {
   const id = `conn_${String(i).padStart(5, '0')}`;
@@ -116,7 +141,16 @@ export default async function run(): Promise<void> {
   try {
     const nowMs = Date.now();
     const seeding = performance.now();
-    const connections = Array.from({ length: CONNECTIONS }, (_, i) => connection(i, nowMs));
+    const shapes = ledgers(nowMs);
+    const connections = Array.from({ length: CONNECTIONS }, (_, i) => ({
+      ...connection(i, nowMs),
+      sync_ledger: shapes[i % LEDGER_SHAPES] as SyncLedger,
+    }));
+    // What the sweep does at its end: the account's 7-day figures summed from every roll-up.
+    const summing = performance.now();
+    const accountStats = sumAccountSyncStats(connections, nowMs);
+    const summedMs = performance.now() - summing;
+    await server.repositories.accountSyncStats.put(accountStats);
     await batchWrite(
       server.table,
       connections.map((c) => ({ ...connectionItem(c), ...connectionKey(c.id), version: 1 })),
@@ -176,6 +210,7 @@ export default async function run(): Promise<void> {
     const failingLarge = await measure(`${server.url}/api/connections?health=failing&limit=1000`);
     const summary = await measure(`${server.url}/api/summary`);
     const allFirstPage = await measure(`${server.url}/api/connections?limit=1000`, 10);
+    const detail = await measure(`${server.url}/api/connections/conn_00042`);
     // The same summary from an app that counts on every request (what the 5 s count cache saves).
     const counting = await startHttpServer({
       app: createHttpApp({ repositories: server.repositories, countsMaxAgeMs: 0 }),
@@ -197,6 +232,11 @@ export default async function run(): Promise<void> {
     line('GET /api/summary', summary);
     line('GET /api/summary, counting every time (no cache)', summaryCold);
     line('GET /api/connections?limit=1000 (first page of all)', allFirstPage);
+    line('GET /api/connections/{id} (with sync_stats)', detail);
+    console.log(
+      `  sync stats: ${accountStats.runs} runs over 7 days in the summary; summed by the sweep from ` +
+        `${CONNECTIONS} roll-ups in ${summedMs.toFixed(0)} ms`,
+    );
 
     if (!existsSync(CHROMIUM)) {
       console.log(`  dashboard: skipped (no Chromium at ${CHROMIUM})`);

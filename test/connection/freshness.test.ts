@@ -73,7 +73,11 @@ describe('freshness: what the schedule promises, widened by Fivetran’s delay s
 
   it('never tolerates more than ten schedules without a success, whatever the CUSTOM threshold', () => {
     // Prepare: a 15-minute schedule with a threshold of ten weeks.
-    const c = connection({ sync_frequency: 15, data_delay_sensitivity: 'CUSTOM', data_delay_threshold: 100_800 });
+    const c = connection({
+      sync_frequency: 15,
+      data_delay_sensitivity: 'CUSTOM',
+      data_delay_threshold: 100_800,
+    });
 
     // Act
     const justBefore = withHealth(c, null, new Date(at(149)).toISOString());
@@ -107,7 +111,11 @@ describe('freshness: what the schedule promises, widened by Fivetran’s delay s
 
   it('promises nothing for a manual schedule: never late, however long ago the last success', () => {
     // Act
-    const manual = withHealth(connection({ schedule_type: 'manual' }), null, new Date(at(200 * 24 * 60)).toISOString());
+    const manual = withHealth(
+      connection({ schedule_type: 'manual' }),
+      null,
+      new Date(at(200 * 24 * 60)).toISOString(),
+    );
 
     // Assess
     expect(manual.freshness).toEqual({
@@ -188,7 +196,11 @@ describe('freshness: what the schedule promises, widened by Fivetran’s delay s
 
   it('knows no last success (and no lateness) before the first one', () => {
     // Act
-    const never = assessFreshness(connection({ succeeded_at: null, last_completed_sync: null }), null, at(999));
+    const never = assessFreshness(
+      connection({ succeeded_at: null, last_completed_sync: null }),
+      null,
+      at(999),
+    );
 
     // Assess
     expect(never).toEqual({

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Connection, type SyncRecord, unknownConnection, withHealth } from '#commons/connection/connection';
+import {
+  type Connection,
+  type SyncRecord,
+  unknownConnection,
+  withHealth,
+} from '#commons/connection/connection';
 import { mergeCompletedSync } from '#commons/connection/sync-record';
 import {
   binSeconds,
@@ -93,7 +98,11 @@ describe('the 7-day roll-up of sync runs', () => {
 
   it('never reads more than the window, and forgets days that left it', () => {
     // Prepare: one run 8 days ago (outside), one 5 days ago (inside), one today.
-    const ledger = foldAll([run('old', 8 * 24, 'FAILURE'), run('mid', 5 * 24, 'SUCCESSFUL'), run('now', 1, 'SUCCESSFUL')]);
+    const ledger = foldAll([
+      run('old', 8 * 24, 'FAILURE'),
+      run('mid', 5 * 24, 'SUCCESSFUL'),
+      run('now', 1, 'SUCCESSFUL'),
+    ]);
 
     // Act: read three days later, the stored days unchanged.
     const later = syncStatsOf(ledger, NOW + 3 * DAY_MS);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../functions/commons/lib/schema-version.ts';
+import { SCHEMA_VERSION } from '#commons/lib/schema-version';
 import {
   creationProbe,
   dbtRunFailed,

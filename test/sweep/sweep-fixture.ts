@@ -46,7 +46,11 @@ export async function startSweepFixture(simOptions: SimulatorOptions = {}): Prom
   await waitForActiveTable(dynamo.client, dynamo.tableName);
   const table: TableRef = { client: dynamo.documentClient, tableName: dynamo.tableName };
   const changes: HealthChange[] = [];
-  const core = openCore(table, { notifier: { onHealthChange: (change) => void changes.push(change) } });
+  // The simulator's clock is the store's too (retention, the recorder's receipt time), as one world.
+  const core = openCore(table, {
+    ...(simOptions.now ? { now: simOptions.now } : {}),
+    notifier: { onHealthChange: (change) => void changes.push(change) },
+  });
   const deps = (overrides: Partial<SweepDeps> = {}): SweepDeps => ({
     repositories: core.repositories,
     writer: core.writer,

@@ -1,13 +1,7 @@
 import { type Connection, SYNCING, type SyncRecord } from '../connection/connection.ts';
 import { mergeCompletedSync, mergeSyncRecord } from '../connection/sync-record.ts';
-import { durationSeconds, type SyncRun } from '../connection/sync-run.ts';
-import {
-  DAY_MS,
-  ledgerFromRuns,
-  newestRunEnd,
-  reconcileLedger,
-  windowStartDay,
-} from '../connection/sync-stats.ts';
+import type { SyncRun } from '../connection/sync-run.ts';
+import { DAY_MS, ledgerFromRuns, reconcileLedger, windowStartDay } from '../connection/sync-stats.ts';
 import {
   CredentialRejectedError,
   EndpointUnavailableError,
@@ -15,12 +9,9 @@ import {
   isConnectionGone,
   PermissionMissingError,
 } from '../fivetran/errors.ts';
-import { SYNC_HISTORY_MAX_WINDOW_MS, type SyncHistoryRun } from '../fivetran/sync-history.ts';
-import { toInstantMs } from '../lib/instant.ts';
-import { clipText, MAX_LABEL_LENGTH, MAX_REASON_LENGTH } from '../lib/text.ts';
-import { usableId } from '../lib/usable-id.ts';
 import { WorkPool } from '../lib/work-pool.ts';
 import { recordAccountSyncStats } from './account-sync-stats.ts';
+import { compareHistoryDue, type HistoryDue, historyDue, runFromHistory } from './history-due.ts';
 import { remainingOptional } from './sweep-budget.ts';
 import { type ConnectionListing, remember } from './sweep-connections.ts';
 import { ensureTime, type SweepContext, SweepTimeUp } from './sweep-context.ts';
@@ -33,96 +24,18 @@ export interface HistoryFindings {
   runs_written: number;
   /** Why backfill stopped or did not happen (the endpoint not served, the budget spent …); null when done. */
   note: string | null;
+  /**
+   * Since when the endpoint has not been served (ISO), carried from sweep to sweep; null while it is. The
+   * sweep that finds it missing says so in `note`; later ones stay quiet and ask again once a day.
+   */
+  unavailable_since: string | null;
 }
 
-export type HistoryReason = 'gap' | 'behind' | 'first';
-
-export interface HistoryDue {
-  readonly id: string;
-  readonly reason: HistoryReason;
-  /** Read history from here (ms), within the 7 days Fivetran allows. */
-  readonly fromMs: number;
-  /** The connection's newest activity (ms): the most recently active are read first (history ages out). */
-  readonly activityMs: number;
-}
-
-const HOUR_MS = 3_600_000;
-/** A window a minute short of Fivetran's 7 days, so clocks that disagree never make it one too long. */
-const WINDOW_MS = SYNC_HISTORY_MAX_WINDOW_MS - 60_000;
-/** The listing's `succeeded_at`/`failed_at` may differ from the webhook's `sync_end` by a little. */
-const BEHIND_TOLERANCE_MS = 2 * 60_000;
+/** A missing sync-history endpoint is asked again after this long (an account's plan or Fivetran may change). */
+export const HISTORY_RETRY_MS = 24 * 3_600_000;
 /** A run a minute for 7 days: more than any connection can have. */
 const MAX_RUNS_PER_CONNECTION = 10_080;
 const CONNECTIONS_IN_FLIGHT = 4;
-const RANK: Record<HistoryReason, number> = { gap: 0, behind: 0, first: 1 };
-
-const maxOf = (values: readonly (number | null)[]): number | null => {
-  const known = values.filter((v): v is number => v !== null);
-  return known.length === 0 ? null : Math.max(...known);
-};
-
-/**
- * Whether the connection's sync history should be read, and from when:
- * - `first`: never read (the first sweep, or a new connection), once it has synced at all;
- * - `gap`: two webhook-known runs further apart than the schedule promises (see `foldRun`);
- * - `behind`: the listing's `succeeded_at`/`failed_at` is newer than the newest run we know, and newer than
- *   the last read (so a webhook gap, an inactive webhook or an account without webhooks is caught up, and a
- *   run history no longer has is asked for once).
- */
-export function historyDue(connection: Connection, nowMs: number): HistoryDue | null {
-  if (connection.deleted_at !== null) return null;
-  const ledger = connection.sync_ledger;
-  const apiLatest = maxOf([toInstantMs(connection.succeeded_at), toInstantMs(connection.failed_at)]);
-  const known = maxOf([
-    newestRunEnd(ledger),
-    ...[connection.last_completed_sync, connection.last_sync]
-      .filter((record) => record !== null && record.source !== 'api')
-      .map((record) => toInstantMs(record?.ended_at ?? record?.started_at ?? null)),
-  ]);
-  const windowStart = nowMs - WINDOW_MS;
-  const activityMs = maxOf([apiLatest, known]) ?? 0;
-  const due = (reason: HistoryReason, fromMs: number) => ({
-    id: connection.id,
-    reason,
-    fromMs: Math.max(windowStart, fromMs),
-    activityMs,
-  });
-  const historyAt = ledger?.history_at ?? null;
-  if (historyAt === null) return apiLatest === null && known === null ? null : due('first', windowStart);
-  if (ledger?.gap_from != null) return due('gap', ledger.gap_from - HOUR_MS);
-  if (apiLatest !== null && apiLatest > (known ?? Number.NEGATIVE_INFINITY) + BEHIND_TOLERANCE_MS) {
-    if (apiLatest > historyAt) return due('behind', Math.min(historyAt, known ?? historyAt) - HOUR_MS);
-  }
-  return null;
-}
-
-/** Gaps and missed runs first (the account is catching up), then first reads; the most active first. */
-export function compareHistoryDue(a: HistoryDue, b: HistoryDue): number {
-  return RANK[a.reason] - RANK[b.reason] || b.activityMs - a.activityMs || (a.id < b.id ? -1 : 1);
-}
-
-const instantOrNull = (value: string | null) => (toInstantMs(value) === null ? null : value);
-
-/** A run as the sync-history endpoint gave it, in the stored shape (texts clipped); null when unusable. */
-export function runFromHistory(connectionId: string, item: SyncHistoryRun): SyncRun | null {
-  const syncId = usableId(clipText(item.sync_id, MAX_LABEL_LENGTH));
-  if (syncId === null) return null;
-  const startedAt = instantOrNull(item.started_at);
-  const endedAt = instantOrNull(item.ended_at);
-  const status = clipText(item.status, MAX_LABEL_LENGTH) ?? (endedAt === null ? SYNCING : 'UNKNOWN');
-  return {
-    connection_id: connectionId,
-    sync_id: syncId,
-    status,
-    started_at: startedAt,
-    ended_at: endedAt,
-    duration_s: durationSeconds(startedAt, endedAt),
-    reason: clipText(item.reason, MAX_REASON_LENGTH),
-    task_type: null,
-    source: 'history',
-    end_as_of: toInstantMs(endedAt),
-  };
-}
 
 const recordOf = (run: SyncRun): SyncRecord => ({
   sync_id: run.sync_id,
@@ -252,13 +165,21 @@ async function backfill(
   if (read.complete) findings.connections_backfilled++;
 }
 
+/** What the last sweep that looked found about the endpoint: since when it has been missing, if it is. */
+async function unavailableSince(context: SweepContext): Promise<string | null> {
+  const { items } = await context.repositories.sweeps.list({ limit: 5, cursor: null });
+  const last = items.find((record) => record.id !== context.id && record.history !== null);
+  return last?.history?.unavailable_since ?? null;
+}
+
 /**
  * Sync history for the connections that need it (`historyDue`), within the hourly request budget: this phase
  * runs before the schema phase and takes at most half of what the budget leaves (at least one request when
  * anything is left), so a first sweep of a large account reads both, most recently active connections first
  * (history reportedly ages out within hours). The endpoint not served (404/405, or an answer no run can be
- * read from) ends the phase quietly: runs come from webhooks only, said once in `note`. Then the account's
- * 7-day figures are summed from every connection's roll-up (no run is read).
+ * read from) ends the phase quietly: runs come from webhooks only, said once in `note` by the sweep that
+ * found it, and asked again after `HISTORY_RETRY_MS`. Then the account's 7-day figures are summed from every
+ * connection's roll-up (no run is read).
  */
 export async function sweepHistory(
   context: SweepContext,
@@ -271,34 +192,49 @@ export async function sweepHistory(
     requests: 0,
     runs_written: 0,
     note: null,
+    unavailable_since: null,
   };
   const due: HistoryDue[] = [];
+  const dueContext = { nowMs, webhookActive: context.tally.webhook_active };
   for (const id of listing.seen.keys()) {
     const connection = listing.stored.get(id);
-    const entry = connection ? historyDue(connection, nowMs) : null;
+    const entry = connection ? historyDue(connection, dueContext) : null;
     if (entry !== null) due.push(entry);
   }
   due.sort(compareHistoryDue);
   findings.connections_due = due.length;
+  const cap = context.historyRequestBudget ?? Number.POSITIVE_INFINITY;
+  const missingSince = cap > 0 && due.length > 0 ? await unavailableSince(context) : null;
+  const missingMs = missingSince === null ? null : Date.parse(missingSince);
+  if (missingMs !== null && nowMs - missingMs < HISTORY_RETRY_MS) {
+    // Known missing: say nothing again, ask nothing until the retry is due.
+    findings.unavailable_since = missingSince;
+    await recordAccountSyncStats(context, listing.stored.values());
+    return { findings, shortfall: null };
+  }
   const budget = context.findings.optional;
   const left = budget === null ? Number.POSITIVE_INFINITY : remainingOptional(budget);
-  const cap = context.historyRequestBudget ?? Number.POSITIVE_INFINITY;
   const share: Share = { allowed: Math.min(cap, left === 0 ? 0 : Math.ceil(left / 2)), spent: 0 };
   let shortfall: string | null = null;
   if (share.allowed > 0) context.progress('history');
   const pool = new WorkPool(Math.min(CONNECTIONS_IN_FLIGHT, context.concurrency));
   try {
-    for (const entry of due) {
+    for (const [index, entry] of due.entries()) {
       if (share.spent >= share.allowed) break;
       ensureTime(context, 'reading sync history');
-      await pool.add(() => backfill(context, listing, entry, share, findings));
+      // The first read alone: an endpoint that is not served costs one request, not one per worker.
+      if (index === 0) await backfill(context, listing, entry, share, findings);
+      else await pool.add(() => backfill(context, listing, entry, share, findings));
     }
     await pool.drain();
   } catch (error) {
     await pool.settle();
     if (error instanceof CredentialRejectedError) throw error;
     if (error instanceof EndpointUnavailableError || error instanceof PermissionMissingError) {
-      findings.note = `sync history is not available (${error.message}); runs come from webhooks only`;
+      findings.unavailable_since = missingSince ?? new Date(nowMs).toISOString();
+      if (missingSince === null) {
+        findings.note = `sync history is not available (${error.message}); runs come from webhooks only`;
+      }
     } else if (error instanceof FivetranError || error instanceof SweepTimeUp) {
       findings.note = `sync history: ${error.message}`;
       shortfall = findings.note;
@@ -307,7 +243,7 @@ export async function sweepHistory(
     }
   }
   const unread = due.length - findings.connections_backfilled;
-  if (findings.note === null && unread > 0 && cap > 0) {
+  if (findings.note === null && findings.unavailable_since === null && unread > 0 && cap > 0) {
     findings.note = `sync history: ${unread} connection(s) left for the next sweeps (hourly request budget)`;
   }
   if (share.allowed > 0) context.progress('history');

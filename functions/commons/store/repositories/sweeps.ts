@@ -80,6 +80,8 @@ export const sweepRecordShape = {
       requests: count,
       runs_written: count,
       note: nullable(string()),
+      /** Since when Fivetran has not served the endpoint (carried on; asked again once a day); null: served. */
+      unavailable_since: nullable(string()),
     }),
   ),
   /** The hourly request budget the optional requests (schemas, history) kept to; null before a listing. */
