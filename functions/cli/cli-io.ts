@@ -46,3 +46,7 @@ export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['op
     allowPositionals: false,
   }).values;
 }
+
+/** The flags of the commands that only need the Fivetran credential (`sweep`, `test-connection`). */
+export const parseCredentialArgs = (args: readonly string[]) =>
+  parseCommandArgs(args, { json: { type: 'boolean' }, 'secret-id': { type: 'string' } });

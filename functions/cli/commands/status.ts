@@ -5,12 +5,12 @@ import { HEALTH_VALUES, type Health } from '#commons/connection/health';
 import { terminalSafe } from '#commons/lib/terminal-text';
 import type { Summary } from '#commons/read/summary';
 import type { GroupView } from '#commons/store/repositories/groups';
-import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts';
-import { AwsProblem } from '../aws-problems.ts';
+import { type ApiAccess, openReadAccess } from '../api-access.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 import { deployedTable } from '../deployed-table.ts';
 import { freshnessWord, isLate, lateSpan } from '../freshness-text.ts';
 import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
+import { readFailure, reportReadFailure } from '../read-failure.ts';
 
 export const STATUS_HELP: CommandHelp = {
   usage: [
@@ -284,20 +284,7 @@ export async function status(args: readonly string[], io: CliIo): Promise<number
     }
     return EXIT.ok;
   } catch (error) {
-    const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (!(error instanceof ConfigError || error instanceof ApiAnswerError || usageMistake)) throw error;
-    const message = usageMistake
-      ? `${(error as Error).message}; usage: ${usageLine(STATUS_HELP)}`
-      : (error as Error).message;
-    const code =
-      error instanceof AwsProblem
-        ? error.exitCode
-        : error instanceof ApiAnswerError
-          ? EXIT.unreachable
-          : EXIT.usage;
-    if (json) io.stdout(`${JSON.stringify({ ok: false, exit_code: code, message })}\n`);
-    else io.stderr(`status: ${message}\n`);
-    return code;
+    return reportReadFailure('status', readFailure(error, usageLine(STATUS_HELP)), json, io);
   } finally {
     await access?.close();
   }

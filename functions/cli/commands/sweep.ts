@@ -7,7 +7,7 @@ import type { SweepErrorCode, SweepRecord } from '#commons/store/repositories/sw
 import type { SweepProgress } from '#commons/sweep/sweep-context';
 import { progressLine, summaryTable } from '#commons/sweep/sweep-report';
 import { AwsProblem } from '../aws-problems.ts';
-import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
+import { type CliIo, type Command, EXIT, parseCredentialArgs } from '../cli-io.ts';
 import { ENV_CREDENTIAL_NAME, loadFivetranCredential } from '../fivetran-access.ts';
 import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
 
@@ -218,10 +218,7 @@ async function direct(env: Env, secretId: string | undefined, io: CliIo, json: b
 export async function sweep(args: readonly string[], io: CliIo): Promise<number> {
   let json = false;
   try {
-    const values = parseCommandArgs(args, {
-      json: { type: 'boolean' },
-      'secret-id': { type: 'string' },
-    });
+    const values = parseCredentialArgs(args);
     json = values.json ?? false;
     if (values.help) {
       io.stdout(renderHelp(SWEEP_HELP));

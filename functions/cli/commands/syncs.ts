@@ -3,11 +3,11 @@ import { ConfigError } from '#commons/config/env';
 import { loadLocalConfig } from '#commons/config/local-config';
 import type { SyncRunView } from '#commons/connection/sync-run';
 import { terminalSafe } from '#commons/lib/terminal-text';
-import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts';
-import { AwsProblem } from '../aws-problems.ts';
+import { type ApiAccess, openReadAccess } from '../api-access.ts';
 import { type CliIo, type Command, EXIT } from '../cli-io.ts';
 import { deployedTable } from '../deployed-table.ts';
 import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
+import { readFailure, reportReadFailure } from '../read-failure.ts';
 import { ago } from './status.ts';
 
 export const SYNCS_HELP: CommandHelp = {
@@ -233,27 +233,18 @@ export async function syncs(args: readonly string[], io: CliIo): Promise<number>
     }
     return EXIT.ok;
   } catch (error) {
-    const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (!(error instanceof ConfigError || error instanceof ApiAnswerError || usageMistake)) throw error;
-    const answered = error instanceof ApiAnswerError ? error.status : null;
-    const message =
-      answered === 404
-        ? `no connection with id "${cell(id, 200)}" is stored (fivetran-metadata status --all lists them)`
-        : usageMistake
-          ? `${(error as Error).message}; usage: ${USAGE}`
-          : terminalSafe((error as Error).message);
     // 404 (unknown id) and 400 (a refused filter or cursor) are the caller's to fix, not an outage.
-    const code =
-      error instanceof AwsProblem
-        ? error.exitCode
-        : answered === 404 || answered === 400
-          ? EXIT.usage
-          : answered !== null
-            ? EXIT.unreachable
-            : EXIT.usage;
-    if (json) io.stdout(`${JSON.stringify({ ok: false, exit_code: code, message })}\n`);
-    else io.stderr(`syncs: ${message}\n`);
-    return code;
+    const failure = readFailure(error, USAGE, (answer) =>
+      answer.status === 404
+        ? {
+            message: `no connection with id "${cell(id, 200)}" is stored (fivetran-metadata status --all lists them)`,
+            code: EXIT.usage,
+          }
+        : answer.status === 400
+          ? { message: terminalSafe(answer.message), code: EXIT.usage }
+          : null,
+    );
+    return reportReadFailure('syncs', failure, json, io);
   } finally {
     await access?.close();
   }

@@ -2,11 +2,11 @@ import { ConfigError } from '#commons/config/env';
 import { loadLocalConfig } from '#commons/config/local-config';
 import { oneLine } from '#commons/lineage/plain-text';
 import type { TableView } from '#commons/tables/table-item';
-import { type ApiAccess, ApiAnswerError, openReadAccess } from '../api-access.ts';
-import { AwsProblem } from '../aws-problems.ts';
+import { type ApiAccess, openReadAccess } from '../api-access.ts';
 import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
 import { deployedTable } from '../deployed-table.ts';
 import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
+import { readFailure, reportReadFailure } from '../read-failure.ts';
 
 export const TABLES_HELP: CommandHelp = {
   usage: [
@@ -155,18 +155,7 @@ export async function tables(args: readonly string[], io: CliIo): Promise<number
     else io.stdout(renderTables(rows, { asked: values.table ?? null, now: Date.now(), more }));
     return EXIT.ok;
   } catch (error) {
-    const usageMistake = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (!(error instanceof ConfigError || error instanceof ApiAnswerError || usageMistake)) throw error;
-    const message = usageMistake ? `${(error as Error).message}; usage: ${USAGE}` : (error as Error).message;
-    const code =
-      error instanceof AwsProblem
-        ? error.exitCode
-        : error instanceof ApiAnswerError
-          ? EXIT.unreachable
-          : EXIT.usage;
-    if (json) io.stdout(`${JSON.stringify({ ok: false, exit_code: code, message })}\n`);
-    else io.stderr(`tables: ${message}\n`);
-    return code;
+    return reportReadFailure('tables', readFailure(error, USAGE), json, io);
   } finally {
     await access?.close();
   }

@@ -1,6 +1,6 @@
 import { ConfigError } from '#commons/config/env';
 import { type ConnectionCheck, checkConnection } from '#commons/fivetran/connection-check';
-import { type CliIo, type Command, EXIT, parseCommandArgs } from '../cli-io.ts';
+import { type CliIo, type Command, EXIT, parseCredentialArgs } from '../cli-io.ts';
 import { fivetranAccess, reportFailure } from '../fivetran-access.ts';
 import { type CommandHelp, EXIT_MEANING, renderHelp, usageLine } from '../help.ts';
 
@@ -36,10 +36,7 @@ export async function testConnection(args: readonly string[], io: CliIo): Promis
   let json = false;
   let apiUrl: string | null = null;
   try {
-    const values = parseCommandArgs(args, {
-      json: { type: 'boolean' },
-      'secret-id': { type: 'string' },
-    });
+    const values = parseCredentialArgs(args);
     json = values.json ?? false;
     if (values.help) {
       io.stdout(renderHelp(TEST_CONNECTION_HELP));

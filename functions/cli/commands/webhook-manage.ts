@@ -11,8 +11,13 @@ import {
 } from '#commons/webhook-secret/webhook-registration';
 import { type ApiAccess, NothingStoredError, openReadAccess } from '../api-access.ts';
 import { type CliIo, EXIT } from '../cli-io.ts';
-import { explainProbeFailure, type ProbeContext } from './webhook-probe.ts';
-import { openSecretStore, type WebhookTarget, type WebhookValues } from './webhook-target.ts';
+import { explainProbeFailure } from './webhook-probe.ts';
+import {
+  openSecretStore,
+  type WebhookRun,
+  type WebhookTarget,
+  type WebhookValues,
+} from './webhook-target.ts';
 
 /** The flags that name the same stack again, for the next command a message suggests. */
 function stackFlags(values: WebhookValues): string {
@@ -62,14 +67,8 @@ function describeWebhook(webhook: Webhook, ours: boolean): string {
   );
 }
 
-export async function webhookStatus(
-  values: WebhookValues,
-  target: WebhookTarget,
-  config: LocalConfig,
-  admin: WebhookAdmin,
-  io: CliIo,
-  probe?: ProbeContext['probe'],
-): Promise<number> {
+export async function webhookStatus(run: WebhookRun): Promise<number> {
+  const { values, target, config, admin, io, probe } = run;
   const [webhooks, ours] = await Promise.all([
     listWebhooks(admin),
     registeredWebhook(values, target, config),

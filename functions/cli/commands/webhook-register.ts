@@ -1,5 +1,4 @@
 import { ConfigError } from '#commons/config/env';
-import type { LocalConfig } from '#commons/config/local-config';
 import { createHttpApp } from '#commons/http/app';
 import { startHttpServer } from '#commons/http/node-server';
 import { connectionWriter } from '#commons/ingest/connection-writer';
@@ -9,12 +8,11 @@ import {
   checkWebhookUrl,
   type Registered,
   registerWebhook,
-  type WebhookAdmin,
 } from '#commons/webhook-secret/webhook-registration';
 import { type ApiAccess, dataDirAccess, localServerAccess, openTableAccess } from '../api-access.ts';
-import { type CliIo, EXIT } from '../cli-io.ts';
-import { explainProbeFailure, type ProbeContext } from './webhook-probe.ts';
-import { openSecretStore, type WebhookTarget, type WebhookValues } from './webhook-target.ts';
+import { EXIT } from '../cli-io.ts';
+import { explainProbeFailure } from './webhook-probe.ts';
+import { openSecretStore, type WebhookRun } from './webhook-target.ts';
 
 /**
  * `webhook register`: a fresh secret stored where the receiver reads it, then our webhook created at
@@ -22,14 +20,8 @@ import { openSecretStore, type WebhookTarget, type WebhookValues } from './webho
  * table and the secret are checked before anything is stored or created; locally this command answers
  * Fivetran's creation probe itself on HOST:PORT (the local server must be stopped: it holds DATA_DIR).
  */
-export async function register(
-  values: WebhookValues,
-  target: WebhookTarget,
-  config: LocalConfig,
-  admin: WebhookAdmin,
-  io: CliIo,
-  probe?: ProbeContext['probe'],
-): Promise<number> {
+export async function register(run: WebhookRun): Promise<number> {
+  const { values, target, config, admin, io, probe } = run;
   if (!target.url) {
     throw new ConfigError('--url is required (or --stack): the public https URL Fivetran should call');
   }

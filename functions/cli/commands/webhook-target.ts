@@ -7,9 +7,12 @@ import {
   secretsManagerSecretStore,
   type WebhookSecretStore,
 } from '#commons/webhook-secret/secret-store';
+import type { WebhookAdmin } from '#commons/webhook-secret/webhook-registration';
 import { describingAwsFailure } from '../aws-problems.ts';
+import type { CliIo } from '../cli-io.ts';
 import { readDeployedStack } from '../deployed-stack.ts';
 import { secretRegion } from '../fivetran-access.ts';
+import type { ProbeContext } from './webhook-probe.ts';
 
 export type WebhookAction = 'register' | 'status' | 'rotate-secret';
 
@@ -31,6 +34,16 @@ export interface WebhookValues {
 }
 
 /** A deployment: its table and the signing secret its webhook function reads. */
+/** What a webhook subcommand works with: its flags, where the receiver is, the Fivetran client. */
+export interface WebhookRun {
+  readonly values: WebhookValues;
+  readonly target: WebhookTarget;
+  readonly config: LocalConfig;
+  readonly admin: WebhookAdmin;
+  readonly io: CliIo;
+  readonly probe?: ProbeContext['probe'] | undefined;
+}
+
 export interface DeployedReceiver {
   readonly tableName: string;
   readonly region: string | undefined;

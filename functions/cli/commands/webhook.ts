@@ -203,10 +203,9 @@ export async function webhook(
     const access = needsFivetran ? await fivetranAccess(io.env, target.credentialSecretId, io.sleep) : null;
     apiUrl = access?.apiUrl ?? null;
     const admin = access?.client ?? null;
-    if (action === 'register')
-      return await register(values, target, config, admin as WebhookAdmin, io, options.probe);
-    if (action === 'status')
-      return await webhookStatus(values, target, config, admin as WebhookAdmin, io, options.probe);
+    const run = { values, target, config, admin: admin as WebhookAdmin, io, probe: options.probe };
+    if (action === 'register') return await register(run);
+    if (action === 'status') return await webhookStatus(run);
     return await rotateSecret(values, target, config, admin, io);
   } catch (error) {
     const failure =
