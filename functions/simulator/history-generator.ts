@@ -16,7 +16,8 @@ export const FAILURE_REASONS = [
 /**
  * The runs behind a connection's `succeeded_at`/`failed_at`, as the sync-history endpoint would list them:
  * the latest success and failure end exactly at those instants, earlier runs follow the schedule backwards
- * (troubled connections fail more often). Runs last 20 s to 15 min, like real incremental syncs.
+ * (troubled connections fail more often). Each connection has its own typical run, 20 s to 12 min like real
+ * incremental syncs, and its runs vary around it (two thirds to one and a half times), so the slowest differ.
  */
 export function seedHistory(
   account: SimAccount,
@@ -43,8 +44,9 @@ export function seedHistory(
     ends.push({ endMs: t, status: fails ? 'FAILURE' : 'SUCCESSFUL' });
   }
   ends.sort((a, b) => a.endMs - b.endMs);
+  const typicalS = random.int(20, 720);
   for (const end of ends) {
-    const durationMs = random.int(20, 900) * 1_000;
+    const durationMs = Math.round(typicalS * (0.67 + random.int(0, 83) / 100)) * 1_000;
     recordRun(account, connection.id, {
       sync_id: syncId(random),
       started_ms: Math.max(createdMs, end.endMs - durationMs),

@@ -7,6 +7,11 @@ const SyncSummary = (() => {
   const $ = (id) => document.getElementById(id);
   const SLOWEST_SHOWN = 5;
 
+  function runsText(value) {
+    const n = Number(value) || 0;
+    return `${n} ${n === 1 ? 'run' : 'runs'}`;
+  }
+
   function rateText(rate) {
     return typeof rate === 'number' && Number.isFinite(rate) ? `${Math.round(rate * 1000) / 10} %` : '—';
   }
@@ -23,7 +28,7 @@ const SyncSummary = (() => {
     $('sync-info').replaceChildren(
       el('strong', {}, 'Syncs, 7 days: '),
       stats
-        ? `${Number(stats.runs) || 0} runs · ${rateText(stats.success_rate)} succeeded · ${Number(stats.failed) || 0} failed`
+        ? `${runsText(stats.runs)} · ${rateText(stats.success_rate)} succeeded · ${Number(stats.failed) || 0} failed`
         : el('span', { className: 'muted' }, 'no figures yet (the next sweep sums them)'),
     );
     $('slowest').replaceChildren(
@@ -44,7 +49,7 @@ const SyncSummary = (() => {
           { dataset: { id } },
           link,
           s.service ? el('span', { className: 'muted' }, ` ${text(s.service, 60)}`) : null,
-          `: p95 ${seconds(s.duration_p95_s)}, median ${seconds(s.duration_p50_s)} · ${Number(s.runs) || 0} runs`,
+          `: p95 ${seconds(s.duration_p95_s)}, median ${seconds(s.duration_p50_s)} · ${runsText(s.runs)}`,
         );
       }),
     );
