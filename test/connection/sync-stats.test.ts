@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Connection,
-  type SyncRecord,
-  unknownConnection,
-  withHealth,
-} from '#commons/connection/connection';
-import { mergeCompletedSync } from '#commons/connection/sync-record';
-import {
   binSeconds,
   DAY_MS,
   durationBin,
@@ -158,49 +151,5 @@ describe('the 7-day roll-up of sync runs', () => {
     expect(syncStatsOf(recount, NOW)).toMatchObject({ runs: 3, failed: 1 });
     expect(syncStatsOf(reconciled, NOW)).toMatchObject({ runs: 4, succeeded: 3, failed: 1 });
     expect(reconciled.history_at).toBe(NOW);
-  });
-});
-
-describe('the roll-up on the connection, as every write folds it', () => {
-  const completed = (id: string, hoursAgo: number, status: string): SyncRecord => ({
-    sync_id: id,
-    status,
-    started_at: iso(NOW - hoursAgo * 3_600_000 - 120_000),
-    ended_at: iso(NOW - hoursAgo * 3_600_000),
-    reason: null,
-    source: 'webhook',
-  });
-  const write = (previous: Connection | null, record: SyncRecord): Connection =>
-    withHealth(
-      { ...(previous ?? unknownConnection('c1', iso(NOW))), last_sync: record, last_completed_sync: record },
-      previous,
-      iso(NOW),
-    );
-
-  it('folds each newly completed sync once, and not an API record (no run behind it)', () => {
-    // Act
-    const first = write(null, completed('s1', 3, 'SUCCESSFUL'));
-    const again = write(first, completed('s1', 3, 'SUCCESSFUL'));
-    const second = write(again, completed('s2', 2, 'FAILURE'));
-    const api = write(second, { ...completed('x', 1, 'SUCCESSFUL'), sync_id: null, source: 'api' });
-
-    // Assess
-    expect(syncStatsOf(first.sync_ledger, NOW)).toMatchObject({ runs: 1, succeeded: 1 });
-    expect(again.sync_ledger).toEqual(first.sync_ledger);
-    expect(syncStatsOf(second.sync_ledger, NOW)).toMatchObject({ runs: 2, failed: 1 });
-    // Two minutes, in the bin whose value is 128 s (within ~9 %).
-    expect(syncStatsOf(second.sync_ledger, NOW).duration_p50_s).toBe(128);
-    expect(api.sync_ledger).toEqual(second.sync_ledger);
-  });
-
-  it('misses an end that arrives after a newer one: left to the sweep’s recount', () => {
-    // Act: s2 (newer) first, then s1's end, merged as the webhook path merges it: s2 stays the newest.
-    const newer = write(null, completed('s2', 2, 'SUCCESSFUL'));
-    const merged = mergeCompletedSync(newer.last_completed_sync, completed('s1', 3, 'FAILURE'));
-    const older = withHealth({ ...newer, last_completed_sync: merged }, newer, iso(NOW));
-
-    // Assess
-    expect(merged?.sync_id).toBe('s2');
-    expect(syncStatsOf(older.sync_ledger, NOW).runs).toBe(1);
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncLedger } from '#commons/connection/sync-stats';
 import { type LocalDynamo, startLocalDynamo } from '#commons/local-store/local-dynamo';
+import { decodeLedgerAttribute } from '#commons/store/repositories/ledger-codec';
 import { eventStream } from './support/event-stream.ts';
 import { ALL_FAULTS, type FaultPlan, faultyDynamo } from './support/faulty-dynamo.ts';
 import { recordFigure } from './support/figures.ts';
@@ -16,14 +18,23 @@ async function snapshot(dynamo: LocalDynamo) {
   const items = await scanTable({ client: dynamo.documentClient, tableName: dynamo.tableName });
   const stats = items.get('ACCOUNT|STATS') ?? {};
   items.delete('ACCOUNT|STATS');
-  // The item version counts writes (retries add some); it is not part of what the product knows.
-  const state = itemsOfKind(items, () => true, ['version']);
+  // The item version counts writes (retries add some); it is not part of what the product knows. The 7-day
+  // roll-up is folded in delivery order from bounded memory (its own test below), so it is compared apart.
+  const derived = ['version', 'sync_ledger'];
+  const state = itemsOfKind(items, () => true, derived);
   return {
     state,
     stats,
     events: itemsOfKind(items, 'EVENT'),
     quarantined: itemsOfKind(items, 'QUARANTINE'),
-    connections: itemsOfKind(items, 'CONNECTION', ['version']),
+    connections: itemsOfKind(items, 'CONNECTION', derived),
+    ledgers: new Map(
+      [...itemsOfKind(items, 'CONNECTION').values()].map((item) => [
+        String(item.id),
+        decodeLedgerAttribute(item.sync_ledger) as SyncLedger | null,
+      ]),
+    ),
+    runs: itemsOfKind(items, (sk) => sk.startsWith('SYNC#')),
   };
 }
 
@@ -133,6 +144,26 @@ describe('storage faults: DynamoDB failing, throttling and timing out under a st
       // Assess
       expect(sorted(after.connections)).toEqual(sorted(truth.connections));
       expect(sorted(after.state)).toEqual(sorted(truth.state));
+    });
+
+    it('rolls up only runs it kept, never one twice, and marks a gap for the sweep where it could not count', () => {
+      // Act: per connection, the distinct runs the store holds that ended (what the roll-up may count).
+      const endedRuns = (snap: Snapshot, connectionId: string) =>
+        new Set(
+          [...snap.runs.values()]
+            .filter((run) => run.connection_id === connectionId && typeof run.ended_at === 'string')
+            .map((run) => String(run.sync_id)),
+        );
+
+      // Assess
+      for (const [connectionId, ledger] of after.ledgers) {
+        const counted = (ledger?.days ?? []).reduce((sum, day) => sum + day.runs, 0);
+        const kept = endedRuns(after, connectionId);
+        expect(counted).toBeLessThanOrEqual(kept.size);
+        for (const run of ledger?.recent ?? []) expect(kept.has(run.sync_id)).toBe(true);
+        // Runs that came too late to count at once mark a gap: the next sweep recounts them from sync history.
+        if (counted < kept.size) expect(ledger?.gap_from).not.toBeNull();
+      }
     });
 
     it('counts every quarantined body; a retried count may only over-count, never under-count', () => {

@@ -11,6 +11,7 @@ import {
   unknownConnection,
   withHealth,
 } from './connection.ts';
+import { foldSyncEvent } from './freshness-ledger.ts';
 import { factWins } from './newest-fact.ts';
 import { newestAction, recordConnectionTest } from './operator-events.ts';
 import { rememberStart, withKnownStart } from './recent-starts.ts';
@@ -143,6 +144,8 @@ export function applyEvent(
           mergeCompletedSync(next.last_completed_sync, record),
           next.recent_starts,
         );
+        const nowMs = Date.parse(context.nowIso);
+        next.sync_ledger = foldSyncEvent(next, record, nowMs);
       }
     }
   }

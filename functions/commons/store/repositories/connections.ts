@@ -9,6 +9,7 @@ import type { TableRef } from '../table/table-ref.ts';
 import { versionedItems } from '../table/versioned-items.ts';
 import type { KnownItem, StoredItem, VersionedResult } from '../table/versioned-update.ts';
 import { countConnectionsByHealth, type HealthCounts } from './health-counts.ts';
+import { decodeLedgerAttribute, encodeLedger } from './ledger-codec.ts';
 
 export type DeletedFilter = 'false' | 'true' | 'any';
 
@@ -25,6 +26,7 @@ export type SavedConnection = VersionedResult<Connection>;
 export function connectionItem(connection: Connection): StoredItem {
   return {
     ...connection,
+    sync_ledger: encodeLedger(connection.sync_ledger),
     kind: 'connection',
     ...indexEntry(AccessPatterns.allConnections(), connection.id),
     ...indexEntry(AccessPatterns.connectionsByHealth(connection.health), connection.id),
@@ -43,7 +45,9 @@ export function decodeConnection(item: StoredItem): Connection {
     String(item.id),
     typeof item.updated_at === 'string' ? item.updated_at : new Date(0).toISOString(),
   );
-  return readFields(connectionShape, migrateConnectionItem(item), defaults).value;
+  const migrated = migrateConnectionItem(item);
+  const readable = { ...migrated, sync_ledger: decodeLedgerAttribute(migrated.sync_ledger) };
+  return readFields(connectionShape, readable, defaults).value;
 }
 
 /**
