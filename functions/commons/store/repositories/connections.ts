@@ -78,7 +78,10 @@ export interface ConnectionRepository {
     plan: (current: Connection | null) => Connection | null,
     known?: KnownItem<Connection>,
   ): Promise<SavedConnection>;
-  /** One page of a listing: by health, else by group, else all; the other filters narrow it. */
+  /**
+   * One page of a listing: by health, else by group, else all; the other filters narrow it. Without the 7-day
+   * roll-up (`sync_ledger` null): no listing shows it, and reading it costs every row (`get`/`readAll` have it).
+   */
   list(filters: ConnectionFilters, page: PageRequest): Promise<Page<Connection>>;
   /** Every stored connection (deleted ones too) with its item version, in ~1 MB queries. */
   readAll(): Promise<Map<string, KnownItem<Connection>>>;
@@ -130,7 +133,7 @@ export function connectionRepository(
         filter,
         scope: { listing: 'connections', filters: { health, group_id, service, deleted } },
         page,
-        decode: decodeConnection,
+        decode: (item) => decodeConnection({ ...item, sync_ledger: null }),
       });
     },
 
